@@ -1,0 +1,9 @@
+module github.com/hushtls/hush
+
+go 1.26.0
+
+require (
+	github.com/klauspost/cpuid/v2 v2.4.2
+	golang.org/x/crypto v0.59.0
+	golang.org/x/sys v0.50.0
+)

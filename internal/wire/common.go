@@ -1,0 +1,96 @@
+package wire
+
+import (
+	"github.com/hushtls/hush/internal/alert"
+	"golang.org/x/crypto/cryptobyte"
+)
+
+// body checks the 4-byte header of msg (type want, uint24 length equal to
+// the rest of msg) and returns the body.
+func body(msg []byte, want HandshakeType, name string) (cryptobyte.String, error) {
+	if len(msg) < HeaderLen || HandshakeType(msg[0]) != want {
+		return nil, alert.New(alert.DecodeError, "malformed %s: bad header", name)
+	}
+	n := int(msg[1])<<16 | int(msg[2])<<8 | int(msg[3])
+	if n != len(msg)-HeaderLen {
+		return nil, alert.New(alert.DecodeError, "malformed %s: length %d, have %d", name, n, len(msg)-HeaderLen)
+	}
+	return cryptobyte.String(msg[HeaderLen:]), nil
+}
+
+// marshalMessage writes a handshake message of type typ whose body is
+// produced by f.
+func marshalMessage(typ HandshakeType, f func(b *cryptobyte.Builder)) []byte {
+	var b cryptobyte.Builder
+	b.AddUint8(uint8(typ))
+	b.AddUint24LengthPrefixed(f)
+	return b.BytesOrPanic()
+}
+
+// readExtensions reads an Extension extensions<0..2^16-1> block from s
+// (length prefix included). RFC 8446, Section 4.2: "There MUST NOT be more
+// than one extension of the same type in a given extension block."
+// The returned Data slices alias s.
+func readExtensions(s *cryptobyte.String, name string) ([]Extension, error) {
+	var block cryptobyte.String
+	if !s.ReadUint16LengthPrefixed(&block) {
+		return nil, alert.New(alert.DecodeError, "malformed %s: extensions", name)
+	}
+	var exts []Extension
+	for !block.Empty() {
+		var typ uint16
+		var data cryptobyte.String
+		if !block.ReadUint16(&typ) || !block.ReadUint16LengthPrefixed(&data) {
+			return nil, alert.New(alert.DecodeError, "malformed %s: extension", name)
+		}
+		for _, e := range exts {
+			if e.Type == typ {
+				return nil, alert.New(alert.IllegalParameter, "%s: duplicate extension %d", name, typ)
+			}
+		}
+		exts = append(exts, Extension{Type: typ, Data: data})
+	}
+	return exts, nil
+}
+
+// addExtension appends one extension whose body is produced by f.
+func addExtension(b *cryptobyte.Builder, typ uint16, f func(b *cryptobyte.Builder)) {
+	b.AddUint16(typ)
+	b.AddUint16LengthPrefixed(f)
+}
+
+// emptyBody is a cryptobyte continuation that writes nothing.
+func emptyBody(*cryptobyte.Builder) {}
+
+// readUint16List reads a uint16 list with a uint16 byte-length prefix,
+// requiring at least min entries.
+func readUint16List(s *cryptobyte.String, min int) ([]uint16, bool) {
+	var list cryptobyte.String
+	if !s.ReadUint16LengthPrefixed(&list) || len(list)%2 != 0 || len(list)/2 < min {
+		return nil, false
+	}
+	out := make([]uint16, 0, len(list)/2)
+	for !list.Empty() {
+		var v uint16
+		list.ReadUint16(&v)
+		out = append(out, v)
+	}
+	return out, true
+}
+
+// addUint16List writes a uint16 list with a uint16 byte-length prefix.
+func addUint16List(b *cryptobyte.Builder, list []uint16) {
+	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+		for _, v := range list {
+			b.AddUint16(v)
+		}
+	})
+}
+
+// cloneBytes copies b so parsed values do not alias the input; nil stays nil.
+func cloneBytes(b []byte) []byte {
+	if b == nil {
+		return nil
+	}
+	return append([]byte{}, b...)
+}
