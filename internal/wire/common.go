@@ -87,7 +87,7 @@ func addUint16List(b *cryptobyte.Builder, list []uint16) {
 	})
 }
 
-// cloneBytes copies b so parsed values do not alias the input; nil stays nil.
+// cloneBytes copies b; nil stays nil.
 func cloneBytes(b []byte) []byte {
 	if b == nil {
 		return nil

@@ -12,7 +12,8 @@
 //   - ParseXxx(msg []byte) (*Xxx, error) takes the whole message with its
 //     header, checks the type and that the length consumes msg exactly, and
 //     returns an *alert.Error (decode_error) for anything malformed. The
-//     parsed value keeps no reference into msg except Raw, which is msg.
+//     parsed value may alias msg (Raw is msg itself): callers hand each
+//     message its own buffer and never reuse it.
 //   - Parsers never panic and never allocate more than the input's size.
 package wire
 
