@@ -193,7 +193,12 @@ type CertificateEntry struct {
 	Data       []byte // DER
 	OCSPStaple []byte // status_request extension (first entry only, in practice)
 	SCTs       [][]byte
+	// Extensions lists every extension of the entry in the order received,
+	// raw. Marshal ignores it.
 	Extensions []Extension
+	// ExtraExtensions are written by Marshal, as they are, after
+	// status_request and signed_certificate_timestamp. Parse leaves it nil.
+	ExtraExtensions []Extension
 }
 
 // Certificate13 is the TLS 1.3 Certificate message (RFC 8446, Section 4.4.2).
@@ -218,7 +223,12 @@ type CertificateRequest13 struct {
 	CertificateAuthorities    [][]byte
 	OCSPStapling              bool
 	SCTs                      bool
-	Extensions                []Extension
+	// Extensions lists every extension in the order received, raw.
+	// Marshal ignores it.
+	Extensions []Extension
+	// ExtraExtensions are written by Marshal, as they are, after the typed
+	// extensions. Parse leaves it nil.
+	ExtraExtensions []Extension
 }
 
 // CertificateRequest12 (RFC 5246, Section 7.4.4).
@@ -265,7 +275,12 @@ type NewSessionTicket13 struct {
 	Ticket          []byte
 	MaxEarlyData    uint32
 	HasMaxEarlyData bool
-	Extensions      []Extension
+	// Extensions lists every extension in the order received, raw.
+	// Marshal ignores it.
+	Extensions []Extension
+	// ExtraExtensions are written by Marshal, as they are, after
+	// early_data. Parse leaves it nil.
+	ExtraExtensions []Extension
 }
 
 // NewSessionTicket12 (RFC 5077, Section 3.3).
