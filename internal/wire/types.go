@@ -135,8 +135,12 @@ type ClientHello struct {
 	SessionTicket                []byte
 
 	// Extensions lists every extension in the order received, raw, so the
-	// handshake can check order rules and unknown extensions.
+	// handshake can check order rules and unknown extensions. Marshal
+	// ignores it.
 	Extensions []Extension
+	// ExtraExtensions are written by Marshal, as they are, after the typed
+	// extensions and before pre_shared_key. Parse leaves it nil.
+	ExtraExtensions []Extension
 }
 
 // ServerHello (RFC 8446, Section 4.1.3; RFC 5246, Section 7.4.1.3). A
@@ -166,7 +170,12 @@ type ServerHello struct {
 	SecureRenegotiation          []byte
 	TicketSupported              bool
 
+	// Extensions lists every extension in the order received, raw.
+	// Marshal ignores it.
 	Extensions []Extension
+	// ExtraExtensions are written by Marshal, as they are, after the typed
+	// extensions. Parse leaves it nil.
+	ExtraExtensions []Extension
 }
 
 // HelloRetryRequestRandom is the special Random of RFC 8446, Section 4.1.3.
@@ -185,7 +194,12 @@ type EncryptedExtensions struct {
 	ServerNameAck   bool // empty server_name
 	SupportedGroups []uint16
 	EarlyData       bool
-	Extensions      []Extension
+	// Extensions lists every extension in the order received, raw.
+	// Marshal ignores it.
+	Extensions []Extension
+	// ExtraExtensions are written by Marshal, as they are, after
+	// supported_groups. Parse leaves it nil.
+	ExtraExtensions []Extension
 }
 
 // CertificateEntry is one entry of a TLS 1.3 Certificate message.

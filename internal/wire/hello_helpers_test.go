@@ -1,0 +1,156 @@
+package wire
+
+import (
+	"encoding/hex"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/hushtls/hush/internal/alert"
+)
+
+// extRecordSizeLimit is record_size_limit (RFC 8449), which the RFC 8448
+// traces carry and this package does not type.
+const extRecordSizeLimit uint16 = 28
+
+// helloUnhex decodes hex octets as the RFC 8448 traces print them: pairs of
+// hex digits separated by spaces and line breaks.
+func helloUnhex(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(strings.Join(strings.Fields(s), ""))
+	if err != nil {
+		t.Fatalf("bad hex: %v", err)
+	}
+	return b
+}
+
+// knownCH, knownSH and knownEE are the extensions each parser types; the
+// others belong in ExtraExtensions to re-marshal a parsed message.
+var (
+	knownCH = map[uint16]bool{
+		ExtServerName: true, ExtStatusRequest: true, ExtSupportedGroups: true,
+		ExtECPointFormats: true, ExtSignatureAlgorithms: true, ExtALPN: true,
+		ExtSCT: true, ExtExtendedMasterSecret: true, ExtSessionTicket: true,
+		ExtPreSharedKey: true, ExtEarlyData: true, ExtSupportedVersions: true,
+		ExtCookie: true, ExtPSKKeyExchangeModes: true,
+		ExtSignatureAlgorithmsCert: true, ExtKeyShare: true,
+		ExtRenegotiationInfo: true,
+	}
+	knownSH = map[uint16]bool{
+		ExtSupportedVersions: true, ExtKeyShare: true, ExtCookie: true,
+		ExtPreSharedKey: true, ExtALPN: true, ExtStatusRequest: true,
+		ExtSCT: true, ExtECPointFormats: true, ExtExtendedMasterSecret: true,
+		ExtRenegotiationInfo: true, ExtSessionTicket: true,
+	}
+	knownEE = map[uint16]bool{
+		ExtSupportedGroups: true, ExtServerName: true, ExtALPN: true,
+		ExtEarlyData: true,
+	}
+)
+
+// unknownExtensions returns the extensions of exts whose type is not in
+// known, in order.
+func unknownExtensions(exts []Extension, known map[uint16]bool) []Extension {
+	var out []Extension
+	for _, e := range exts {
+		if !known[e.Type] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// typedFields returns a copy of the message pointed to by msg with Raw,
+// Extensions and ExtraExtensions cleared, leaving the typed fields.
+func typedFields(msg any) any {
+	v := reflect.ValueOf(msg).Elem()
+	c := reflect.New(v.Type()).Elem()
+	c.Set(v)
+	for _, f := range []string{"Raw", "Extensions", "ExtraExtensions"} {
+		c.FieldByName(f).SetZero()
+	}
+	return c.Interface()
+}
+
+// sameTyped reports whether two messages have the same typed fields. With
+// strict, nil and empty slices differ (as two parses of one encoding must
+// agree on them); without, they are equal (for hand-built values).
+func sameTyped(a, b any, strict bool) bool {
+	x, y := typedFields(a), typedFields(b)
+	if strict {
+		return reflect.DeepEqual(x, y)
+	}
+	return looseEqual(reflect.ValueOf(x), reflect.ValueOf(y))
+}
+
+// looseEqual is reflect.DeepEqual with nil slices equal to empty ones.
+func looseEqual(a, b reflect.Value) bool {
+	switch a.Kind() {
+	case reflect.Struct:
+		for i := range a.NumField() {
+			if !looseEqual(a.Field(i), b.Field(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Slice:
+		if a.Len() != b.Len() {
+			return false
+		}
+		for i := range a.Len() {
+			if !looseEqual(a.Index(i), b.Index(i)) {
+				return false
+			}
+		}
+		return true
+	default:
+		return reflect.DeepEqual(a.Interface(), b.Interface())
+	}
+}
+
+// wantAlert fails t unless err carries alert want.
+func wantAlert(t *testing.T, err error, want alert.Alert) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("parsed, want %v", want)
+	}
+	got, ok := alert.Of(err)
+	if !ok || got != want {
+		t.Fatalf("error %q carries %v (%v), want %v", err, got, ok, want)
+	}
+	if !strings.HasPrefix(err.Error(), "hush: ") {
+		t.Errorf("error %q does not start with \"hush: \"", err)
+	}
+}
+
+// withHeader wraps body in a handshake header of type typ.
+func withHeader(typ HandshakeType, body []byte) []byte {
+	n := len(body)
+	return append([]byte{byte(typ), byte(n >> 16), byte(n >> 8), byte(n)}, body...)
+}
+
+// checkPrefixes checks that no strict prefix of msg parses, neither as is
+// nor re-wrapped in a header whose length matches the prefix, except the
+// re-wrapped body cut at extsStart (the position of the extensions block
+// in the body, or -1), which is a valid message without extensions.
+func checkPrefixes(t *testing.T, msg []byte, extsStart int, parse func([]byte) error) {
+	t.Helper()
+	for k := range len(msg) {
+		if parse(msg[:k]) == nil {
+			t.Errorf("prefix of %d/%d bytes parses", k, len(msg))
+		}
+	}
+	body := msg[HeaderLen:]
+	for j := range len(body) {
+		err := parse(withHeader(HandshakeType(msg[0]), body[:j]))
+		if j == extsStart {
+			if err != nil {
+				t.Errorf("body cut before its extensions does not parse: %v", err)
+			}
+			continue
+		}
+		if err == nil {
+			t.Errorf("re-wrapped body prefix of %d/%d bytes parses", j, len(body))
+		}
+	}
+}

@@ -1,0 +1,205 @@
+package wire
+
+import (
+	"bytes"
+
+	"github.com/hushtls/hush/internal/alert"
+	"golang.org/x/crypto/cryptobyte"
+)
+
+// IsHelloRetryRequest reports whether m is a HelloRetryRequest: RFC 8446,
+// Section 4.1.3, a ServerHello whose Random is HelloRetryRequestRandom.
+func (m *ServerHello) IsHelloRetryRequest() bool {
+	return bytes.Equal(m.Random, HelloRetryRequestRandom)
+}
+
+// Marshal returns the ServerHello (or HelloRetryRequest) message, header
+// included. It writes the typed fields as extensions, each only when its
+// field says it is present, in the order of the RFC 8448 traces:
+// pre_shared_key, key_share, cookie, supported_versions; then the TLS 1.2
+// ones: renegotiation_info, extended_master_secret, ec_point_formats,
+// session_ticket, application_layer_protocol_negotiation, status_request,
+// signed_certificate_timestamp; then ExtraExtensions as they are. key_share
+// carries SelectedGroup (if HasSelectedGroup) in a HelloRetryRequest and
+// ServerShare (if HasServerShare) otherwise. With no extension at all the
+// extensions block is omitted. Extensions and Raw are ignored.
+func (m *ServerHello) Marshal() []byte {
+	return marshalMessage(TypeServerHello, func(b *cryptobyte.Builder) {
+		b.AddUint16(m.LegacyVersion)
+		b.AddBytes(m.Random)
+		addUint8Bytes(b, m.LegacySessionIDEcho)
+		b.AddUint16(m.CipherSuite)
+		b.AddUint8(m.LegacyCompressionMethod)
+		addExtensionsBlock(b, true, m.marshalExtensions)
+	})
+}
+
+func (m *ServerHello) marshalExtensions(b *cryptobyte.Builder) {
+	if m.HasSelectedIdentity {
+		addExtension(b, ExtPreSharedKey, func(b *cryptobyte.Builder) {
+			b.AddUint16(m.SelectedIdentity)
+		})
+	}
+	if m.IsHelloRetryRequest() {
+		if m.HasSelectedGroup {
+			addExtension(b, ExtKeyShare, func(b *cryptobyte.Builder) {
+				b.AddUint16(m.SelectedGroup)
+			})
+		}
+	} else if m.HasServerShare {
+		addExtension(b, ExtKeyShare, func(b *cryptobyte.Builder) {
+			addKeyShareEntry(b, m.ServerShare)
+		})
+	}
+	if m.Cookie != nil {
+		addExtension(b, ExtCookie, func(b *cryptobyte.Builder) {
+			addUint16Bytes(b, m.Cookie)
+		})
+	}
+	if m.SupportedVersion != 0 {
+		addExtension(b, ExtSupportedVersions, func(b *cryptobyte.Builder) {
+			b.AddUint16(m.SupportedVersion)
+		})
+	}
+	if m.SecureRenegotiationSupported {
+		addExtension(b, ExtRenegotiationInfo, func(b *cryptobyte.Builder) {
+			addUint8Bytes(b, m.SecureRenegotiation)
+		})
+	}
+	if m.ExtendedMasterSecret {
+		addExtension(b, ExtExtendedMasterSecret, emptyBody)
+	}
+	if m.SupportedPoints != nil {
+		addExtension(b, ExtECPointFormats, func(b *cryptobyte.Builder) {
+			addUint8Bytes(b, m.SupportedPoints)
+		})
+	}
+	if m.TicketSupported {
+		addExtension(b, ExtSessionTicket, emptyBody)
+	}
+	if m.ALPNProtocol != "" {
+		addExtension(b, ExtALPN, func(b *cryptobyte.Builder) {
+			addALPN(b, []string{m.ALPNProtocol})
+		})
+	}
+	if m.OCSPStapling {
+		addExtension(b, ExtStatusRequest, emptyBody)
+	}
+	if len(m.SCTs) > 0 {
+		addExtension(b, ExtSCT, func(b *cryptobyte.Builder) {
+			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+				for _, sct := range m.SCTs {
+					addUint16Bytes(b, sct)
+				}
+			})
+		})
+	}
+	addRawExtensions(b, m.ExtraExtensions)
+}
+
+// ParseServerHello parses a ServerHello or HelloRetryRequest message,
+// header included. It fills the typed fields from the extensions it knows
+// (key_share is read as selected_group when IsHelloRetryRequest, as a
+// KeyShareEntry otherwise) and Extensions with every extension in order;
+// ExtraExtensions stays nil.
+func ParseServerHello(msg []byte) (*ServerHello, error) {
+	const name = "ServerHello"
+	s, err := body(msg, TypeServerHello, name)
+	if err != nil {
+		return nil, err
+	}
+	m := &ServerHello{Raw: msg}
+	var random, sessionID cryptobyte.String
+	// RFC 8446, Section 4.1.3: Random random (32 bytes), opaque
+	// legacy_session_id_echo<0..32>, CipherSuite cipher_suite, uint8
+	// legacy_compression_method.
+	if !s.ReadUint16(&m.LegacyVersion) || !s.ReadBytes((*[]byte)(&random), 32) ||
+		!s.ReadUint8LengthPrefixed(&sessionID) || len(sessionID) > 32 ||
+		!s.ReadUint16(&m.CipherSuite) || !s.ReadUint8(&m.LegacyCompressionMethod) {
+		return nil, alert.New(alert.DecodeError, "malformed ServerHello")
+	}
+	m.Random = random
+	m.LegacySessionIDEcho = sessionID
+	// RFC 5246, Section 7.4.1.3: the extensions block may be absent.
+	if s.Empty() {
+		return m, nil
+	}
+	exts, err := readExtensions(&s, name)
+	if err != nil {
+		return nil, err
+	}
+	if !s.Empty() {
+		return nil, alert.New(alert.DecodeError, "malformed ServerHello: trailing data")
+	}
+	m.Extensions = exts
+	for _, e := range exts {
+		if err := m.parseExtension(e); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// parseExtension fills the typed field of one known extension.
+func (m *ServerHello) parseExtension(e Extension) error {
+	const name = "ServerHello"
+	switch e.Type {
+	case ExtSupportedVersions:
+		// RFC 8446, Section 4.2.1: the server sends one ProtocolVersion.
+		return parseBody(name, e, func(s *cryptobyte.String) bool {
+			return s.ReadUint16(&m.SupportedVersion)
+		})
+	case ExtKeyShare:
+		if m.IsHelloRetryRequest() {
+			// RFC 8446, Section 4.2.8: KeyShareHelloRetryRequest holds
+			// only selected_group.
+			m.HasSelectedGroup = true
+			return parseBody(name, e, func(s *cryptobyte.String) bool {
+				return s.ReadUint16(&m.SelectedGroup)
+			})
+		}
+		m.HasServerShare = true
+		return parseBody(name, e, func(s *cryptobyte.String) bool {
+			return readKeyShareEntry(s, &m.ServerShare)
+		})
+	case ExtCookie:
+		return parseBody(name, e, func(s *cryptobyte.String) bool {
+			return readUint16Bytes(s, &m.Cookie, 1)
+		})
+	case ExtPreSharedKey:
+		m.HasSelectedIdentity = true
+		return parseBody(name, e, func(s *cryptobyte.String) bool {
+			return s.ReadUint16(&m.SelectedIdentity)
+		})
+	case ExtALPN:
+		return parseBody(name, e, func(s *cryptobyte.String) bool {
+			return readOneALPN(s, &m.ALPNProtocol)
+		})
+	case ExtStatusRequest:
+		// RFC 6066, Section 8: the server's extension_data is empty.
+		m.OCSPStapling = true
+		return parseBody(name, e, readEmpty)
+	case ExtSCT:
+		return parseBody(name, e, func(s *cryptobyte.String) bool {
+			return readSCTList(s, &m.SCTs)
+		})
+	case ExtECPointFormats:
+		return parseBody(name, e, func(s *cryptobyte.String) bool {
+			return readUint8Bytes(s, &m.SupportedPoints, 1)
+		})
+	case ExtExtendedMasterSecret:
+		m.ExtendedMasterSecret = true
+		return parseBody(name, e, readEmpty)
+	case ExtRenegotiationInfo:
+		m.SecureRenegotiationSupported = true
+		return parseBody(name, e, func(s *cryptobyte.String) bool {
+			return readUint8Bytes(s, &m.SecureRenegotiation, 0)
+		})
+	case ExtSessionTicket:
+		// RFC 5077, Section 3.2: the server sends an empty SessionTicket
+		// extension.
+		m.TicketSupported = true
+		return parseBody(name, e, readEmpty)
+	}
+	return nil
+}
