@@ -1,0 +1,311 @@
+package keyschedule
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/sha256"
+	"testing"
+)
+
+// check compares a derived value with the trace's.
+func check(t *testing.T, name string, got, want []byte) {
+	t.Helper()
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s:\n got %x\nwant %x", name, got, want)
+	}
+}
+
+// checkMessages makes sure every handshake message vector is whole: its
+// uint24 length matches, so a copying slip in the vectors shows up here.
+func checkMessages(t *testing.T, msgs ...[]byte) {
+	t.Helper()
+	for i, m := range msgs {
+		if len(m) < 4 || int(m[1])<<16|int(m[2])<<8|int(m[3]) != len(m)-4 {
+			t.Fatalf("message %d of the vectors is malformed", i)
+		}
+	}
+}
+
+func TestRFC8448Simple1RTT(t *testing.T) {
+	checkMessages(t, s3ClientHello, s3ServerHello, s3EncryptedExtensions, s3Certificate,
+		s3CertificateVerify, s3ServerFinished, s3ClientFinished, s3NewSessionTicket)
+	h := crypto.SHA256
+
+	// The hash becomes known with the ServerHello: buffer until then.
+	tr := NewTranscript()
+	tr.Write(s3ClientHello)
+	tr.Write(s3ServerHello)
+	tr.SetHash(h)
+	check(t, "CH..SH hash", tr.Sum(), s3HSHash)
+
+	es := NewEarlySecret(h, nil)
+	check(t, "early secret", es.Secret(), s3EarlySecret)
+	check(t, "derived (handshake)", DeriveSecret(h, es.Secret(), "derived", sha256.New().Sum(nil)), s3DerivedForHS)
+
+	hs := es.HandshakeSecret(s3SharedSecret)
+	check(t, "handshake secret", hs.Secret(), s3HandshakeSecret)
+	chs := hs.ClientHandshakeTrafficSecret(tr.Sum())
+	shs := hs.ServerHandshakeTrafficSecret(tr.Sum())
+	check(t, "c hs traffic", chs, s3CHSTraffic)
+	check(t, "s hs traffic", shs, s3SHSTraffic)
+	check(t, "derived (master)", DeriveSecret(h, hs.Secret(), "derived", sha256.New().Sum(nil)), s3DerivedForMaster)
+
+	key, iv := TrafficKey(h, shs, 16, 12)
+	check(t, "server hs key", key, s3ServerHSKey)
+	check(t, "server hs iv", iv, s3ServerHSIV)
+	key, iv = TrafficKey(h, chs, 16, 12)
+	check(t, "client hs key", key, s3ClientHSKey)
+	check(t, "client hs iv", iv, s3ClientHSIV)
+
+	tr.Write(s3EncryptedExtensions)
+	tr.Write(s3Certificate)
+	tr.Write(s3CertificateVerify)
+	check(t, "server finished key", FinishedKey(h, shs), s3ServerFinishedKey)
+	check(t, "server verify_data", FinishedVerifyData(h, shs, tr.Sum()), s3ServerVerifyData)
+	check(t, "server Finished message", s3ServerFinished[4:], s3ServerVerifyData)
+
+	tr.Write(s3ServerFinished)
+	check(t, "CH..server Finished hash", tr.Sum(), s3APHash)
+	ms := hs.MasterSecret()
+	check(t, "master secret", ms.Secret(), s3MasterSecret)
+	clientAP := ms.ClientApplicationTrafficSecret(tr.Sum())
+	serverAP := ms.ServerApplicationTrafficSecret(tr.Sum())
+	check(t, "c ap traffic", clientAP, s3CAPTraffic)
+	check(t, "s ap traffic", serverAP, s3SAPTraffic)
+	check(t, "exp master", ms.ExporterMasterSecret(tr.Sum()), s3ExpMaster)
+	key, iv = TrafficKey(h, serverAP, 16, 12)
+	check(t, "server ap key", key, s3ServerAPKey)
+	check(t, "server ap iv", iv, s3ServerAPIV)
+	key, iv = TrafficKey(h, clientAP, 16, 12)
+	check(t, "client ap key", key, s3ClientAPKey)
+	check(t, "client ap iv", iv, s3ClientAPIV)
+
+	check(t, "client finished key", FinishedKey(h, chs), s3ClientFinishedKey)
+	check(t, "client verify_data", FinishedVerifyData(h, chs, tr.Sum()), s3ClientVerifyData)
+	check(t, "client Finished message", s3ClientFinished[4:], s3ClientVerifyData)
+
+	tr.Write(s3ClientFinished)
+	check(t, "CH..client Finished hash", tr.Sum(), s3ResHash)
+	res := ms.ResumptionMasterSecret(tr.Sum())
+	check(t, "res master", res, s3ResMaster)
+	check(t, "resumption PSK", ResumptionPSK(h, res, s3TicketNonce(t)), s3ResumptionPSK)
+}
+
+// s3TicketNonce reads ticket_nonce out of Section 3's NewSessionTicket:
+// header(4) lifetime(4) age_add(4) nonce<0..255>.
+func s3TicketNonce(t *testing.T) []byte {
+	m := s3NewSessionTicket
+	n := int(m[12])
+	nonce := m[13 : 13+n]
+	if !bytes.Equal(nonce, []byte{0, 0}) {
+		t.Fatalf("ticket nonce %x", nonce)
+	}
+	return nonce
+}
+
+func TestRFC8448Resumed0RTT(t *testing.T) {
+	checkMessages(t, s4ClientHello, s4ServerHello, s4EncryptedExtensions, s4ServerFinished,
+		s4EndOfEarlyData, s4ClientFinished)
+	h := crypto.SHA256
+
+	// The PSK comes from the first connection's resumption master secret.
+	psk := ResumptionPSK(h, s3ResMaster, s3TicketNonce(t))
+	check(t, "PSK", psk, s4PSK)
+	es := NewEarlySecret(h, psk)
+	check(t, "early secret", es.Secret(), s4EarlySecret)
+
+	// The binder covers the ClientHello up to the binders list.
+	if !bytes.HasPrefix(s4ClientHello, s4ClientHelloPrefix) {
+		t.Fatal("the ClientHello prefix vector is not a prefix of the ClientHello")
+	}
+	tr := NewTranscript()
+	tr.SetHash(h)
+	partial := tr.Clone()
+	partial.Write(s4ClientHelloPrefix)
+	check(t, "binder hash", partial.Sum(), s4BinderHash)
+	binderKey := es.ResumptionBinderKey()
+	check(t, "binder key", binderKey, s4BinderKey)
+	check(t, "binder finished key", FinishedKey(h, binderKey), s4BinderFinishedKey)
+	binder := FinishedVerifyData(h, binderKey, partial.Sum())
+	check(t, "binder", binder, s4Binder)
+	check(t, "binder in ClientHello", s4ClientHello[len(s4ClientHello)-32:], s4Binder)
+	if es.ExternalBinderKey() == nil || bytes.Equal(es.ExternalBinderKey(), binderKey) {
+		t.Error("external binder key must differ from the resumption one")
+	}
+
+	// Clone did not disturb the original transcript.
+	tr.Write(s4ClientHello)
+	check(t, "ClientHello hash", tr.Sum(), s4CHHash)
+	cet := es.ClientEarlyTrafficSecret(tr.Sum())
+	check(t, "c e traffic", cet, s4CETraffic)
+	check(t, "e exp master", es.EarlyExporterMasterSecret(tr.Sum()), s4EExpMaster)
+	key, iv := TrafficKey(h, cet, 16, 12)
+	check(t, "early key", key, s4EarlyKey)
+	check(t, "early iv", iv, s4EarlyIV)
+
+	tr.Write(s4ServerHello)
+	check(t, "CH..SH hash", tr.Sum(), s4HSHash)
+	hs := es.HandshakeSecret(s4SharedSecret)
+	check(t, "handshake secret", hs.Secret(), s4HandshakeSecret)
+	chs := hs.ClientHandshakeTrafficSecret(tr.Sum())
+	shs := hs.ServerHandshakeTrafficSecret(tr.Sum())
+	check(t, "c hs traffic", chs, s4CHSTraffic)
+	check(t, "s hs traffic", shs, s4SHSTraffic)
+	key, iv = TrafficKey(h, shs, 16, 12)
+	check(t, "server hs key", key, s4ServerHSKey)
+	check(t, "server hs iv", iv, s4ServerHSIV)
+	key, iv = TrafficKey(h, chs, 16, 12)
+	check(t, "client hs key", key, s4ClientHSKey)
+	check(t, "client hs iv", iv, s4ClientHSIV)
+
+	tr.Write(s4EncryptedExtensions)
+	check(t, "server verify_data", FinishedVerifyData(h, shs, tr.Sum()), s4ServerVerifyData)
+	tr.Write(s4ServerFinished)
+	check(t, "CH..server Finished hash", tr.Sum(), s4APHash)
+	ms := hs.MasterSecret()
+	check(t, "master secret", ms.Secret(), s4MasterSecret)
+	clientAP := ms.ClientApplicationTrafficSecret(tr.Sum())
+	serverAP := ms.ServerApplicationTrafficSecret(tr.Sum())
+	check(t, "c ap traffic", clientAP, s4CAPTraffic)
+	check(t, "s ap traffic", serverAP, s4SAPTraffic)
+	check(t, "exp master", ms.ExporterMasterSecret(tr.Sum()), s4ExpMaster)
+	key, iv = TrafficKey(h, serverAP, 16, 12)
+	check(t, "server ap key", key, s4ServerAPKey)
+	check(t, "server ap iv", iv, s4ServerAPIV)
+
+	// The client's Finished covers EndOfEarlyData too.
+	tr.Write(s4EndOfEarlyData)
+	check(t, "client verify_data", FinishedVerifyData(h, chs, tr.Sum()), s4ClientVerifyData)
+	key, iv = TrafficKey(h, clientAP, 16, 12)
+	check(t, "client ap key", key, s4ClientAPKey)
+	check(t, "client ap iv", iv, s4ClientAPIV)
+	tr.Write(s4ClientFinished)
+	check(t, "CH..client Finished hash", tr.Sum(), s4ResHash)
+	check(t, "res master", ms.ResumptionMasterSecret(tr.Sum()), s4ResMaster)
+}
+
+func TestRFC8448HelloRetryRequest(t *testing.T) {
+	checkMessages(t, s5ClientHello1, s5HelloRetryRequest, s5ClientHello2, s5ServerHello,
+		s5EncryptedExtensions, s5Certificate, s5CertificateVerify, s5ServerFinished, s5ClientFinished)
+	h := crypto.SHA256
+
+	tr := NewTranscript()
+	tr.Write(s5ClientHello1)
+	tr.SetHash(h) // the HelloRetryRequest names the suite
+	tr.ReplaceWithMessageHash()
+	tr.Write(s5HelloRetryRequest)
+	tr.Write(s5ClientHello2)
+	tr.Write(s5ServerHello)
+	check(t, "message_hash..SH hash", tr.Sum(), s5HSHash)
+
+	// The same, spelled out: 0xfe 00 00 20 || SHA-256(ClientHello1).
+	ch1 := sha256.Sum256(s5ClientHello1)
+	manual := sha256.New()
+	manual.Write([]byte{0xfe, 0, 0, 32})
+	manual.Write(ch1[:])
+	manual.Write(s5HelloRetryRequest)
+	manual.Write(s5ClientHello2)
+	manual.Write(s5ServerHello)
+	check(t, "manual message_hash", manual.Sum(nil), s5HSHash)
+
+	hs := NewEarlySecret(h, nil).HandshakeSecret(s5SharedSecret)
+	check(t, "handshake secret", hs.Secret(), s5HandshakeSecret)
+	chs := hs.ClientHandshakeTrafficSecret(tr.Sum())
+	shs := hs.ServerHandshakeTrafficSecret(tr.Sum())
+	check(t, "c hs traffic", chs, s5CHSTraffic)
+	check(t, "s hs traffic", shs, s5SHSTraffic)
+	key, iv := TrafficKey(h, shs, 16, 12)
+	check(t, "server hs key", key, s5ServerHSKey)
+	check(t, "server hs iv", iv, s5ServerHSIV)
+	key, iv = TrafficKey(h, chs, 16, 12)
+	check(t, "client hs key", key, s5ClientHSKey)
+	check(t, "client hs iv", iv, s5ClientHSIV)
+
+	tr.Write(s5EncryptedExtensions)
+	tr.Write(s5Certificate)
+	tr.Write(s5CertificateVerify)
+	check(t, "server verify_data", FinishedVerifyData(h, shs, tr.Sum()), s5ServerVerifyData)
+	tr.Write(s5ServerFinished)
+	check(t, "CH..server Finished hash", tr.Sum(), s5APHash)
+	ms := hs.MasterSecret()
+	check(t, "master secret", ms.Secret(), s5MasterSecret)
+	clientAP := ms.ClientApplicationTrafficSecret(tr.Sum())
+	check(t, "c ap traffic", clientAP, s5CAPTraffic)
+	check(t, "s ap traffic", ms.ServerApplicationTrafficSecret(tr.Sum()), s5SAPTraffic)
+	check(t, "exp master", ms.ExporterMasterSecret(tr.Sum()), s5ExpMaster)
+	check(t, "client verify_data", FinishedVerifyData(h, chs, tr.Sum()), s5ClientVerifyData)
+	key, iv = TrafficKey(h, clientAP, 16, 12)
+	check(t, "client ap key", key, s5ClientAPKey)
+	check(t, "client ap iv", iv, s5ClientAPIV)
+	tr.Write(s5ClientFinished)
+	check(t, "CH..client Finished hash", tr.Sum(), s5ResHash)
+	check(t, "res master", ms.ResumptionMasterSecret(tr.Sum()), s5ResMaster)
+}
+
+func TestExpandLabelEncoding(t *testing.T) {
+	// RFC 8448 prints the HkdfLabel for "derived": reproduce HKDF-Expand
+	// with that exact info and compare with ExpandLabel.
+	info := ksTraceHex(`00 20 0d 74 6c 73 31 33 20 64 65 72 69 76 65 64
+		20 e3 b0 c4 42 98 fc 1c 14 9a fb f4 c8 99 6f b9 24 27 ae 41 e4
+		64 9b 93 4c a4 95 99 1b 78 52 b8 55`)
+	empty := sha256.Sum256(nil)
+	got := ExpandLabel(crypto.SHA256, s3EarlySecret, "derived", empty[:], 32)
+	check(t, "derived", got, s3DerivedForHS)
+	if len(info) != 49 {
+		t.Fatal("info vector")
+	}
+}
+
+func TestNextTrafficSecret(t *testing.T) {
+	// RFC 8446, Section 7.2, by hand: HKDF-Expand-Label(secret, "traffic upd", "", Hash.length).
+	got := NextTrafficSecret(crypto.SHA256, s3CAPTraffic)
+	want := ExpandLabel(crypto.SHA256, s3CAPTraffic, "traffic upd", nil, 32)
+	check(t, "traffic upd", got, want)
+	if bytes.Equal(got, s3CAPTraffic) {
+		t.Error("key update must change the secret")
+	}
+	if n := len(NextTrafficSecret(crypto.SHA384, make([]byte, 48))); n != 48 {
+		t.Errorf("SHA-384 secret length %d", n)
+	}
+}
+
+func TestTranscriptClone(t *testing.T) {
+	tr := NewTranscript()
+	tr.Write([]byte("abc"))
+	c := tr.Clone() // still buffering
+	c.SetHash(crypto.SHA384)
+	tr.SetHash(crypto.SHA384)
+	check(t, "clone of buffer", c.Sum(), tr.Sum())
+	c.Write([]byte("d"))
+	if bytes.Equal(c.Sum(), tr.Sum()) {
+		t.Error("clone shares state")
+	}
+	if tr.Hash() != crypto.SHA384 {
+		t.Error("Hash")
+	}
+	tr.SetHash(crypto.SHA384) // idempotent
+}
+
+func TestPanicsOnMisuse(t *testing.T) {
+	for name, f := range map[string]func(){
+		"sum before hash":  func() { NewTranscript().Sum() },
+		"hash changed":     func() { tr := NewTranscript(); tr.SetHash(crypto.SHA256); tr.SetHash(crypto.SHA384) },
+		"long label":       func() { ExpandLabel(crypto.SHA256, nil, string(make([]byte, 250)), nil, 32) },
+		"long context":     func() { ExpandLabel(crypto.SHA256, nil, "x", make([]byte, 256), 32) },
+		"long output":      func() { Export13(crypto.SHA256, make([]byte, 32), "x", nil, MaxExport13(crypto.SHA256)+1) },
+		"long 1.2 context": func() { Export12(crypto.SHA256, nil, nil, nil, "x", make([]byte, 1<<16), true, 1) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", name)
+				}
+			}()
+			f()
+		}()
+	}
+	// The limits themselves work.
+	if n := len(Export13(crypto.SHA256, make([]byte, 32), string(make([]byte, MaxExport13Label)), nil, MaxExport13(crypto.SHA256))); n != 255*32 {
+		t.Errorf("export length %d", n)
+	}
+}
