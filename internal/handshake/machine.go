@@ -1,0 +1,213 @@
+// Package handshake holds the client and server handshake state machines for
+// TLS 1.3 (RFC 8446) and TLS 1.2 (RFC 5246). It does no I/O: a Machine
+// consumes one handshake message at a time and returns the ordered list of
+// Actions the connection must apply (send these bytes, install these keys,
+// log this secret, the handshake is done). The connection owns the wire, the
+// locks, the deadlines and the alerts.
+package handshake
+
+import (
+	"crypto"
+	"crypto/x509"
+	"io"
+	"time"
+
+	"github.com/hushtls/hush/internal/alert"
+	"github.com/hushtls/hush/internal/record"
+	"github.com/hushtls/hush/suites"
+)
+
+// ActionKind says what an Action asks the connection to do.
+type ActionKind int
+
+// The actions, applied by the connection in order.
+const (
+	// ActSend queues Data, a complete handshake message, under the current
+	// write protection.
+	ActSend ActionKind = iota
+	// ActSendCCS queues the dummy change_cipher_spec record of RFC 8446,
+	// Appendix D.4 (or the real one of TLS 1.2), unprotected.
+	ActSendCCS
+	// ActFlush writes everything queued to the network.
+	ActFlush
+	// ActReadKeys installs Keys for reading. Secret is the traffic secret
+	// it came from (TLS 1.3), kept for KeyUpdate.
+	ActReadKeys
+	// ActWriteKeys flushes what is queued under the old protection, then
+	// installs Keys for writing.
+	ActWriteKeys
+	// ActKeyLog writes one NSS key log line: Label, the client random and
+	// Data.
+	ActKeyLog
+	// ActExpectCCS tells the connection a TLS 1.2 ChangeCipherSpec must come
+	// next; ActReadKeys follows when it arrives (see Machine.HandleCCS).
+	ActExpectCCS
+)
+
+// Action is one step the connection applies.
+type Action struct {
+	Kind   ActionKind
+	Data   []byte
+	Keys   *record.Protector
+	Secret []byte
+	Label  string
+}
+
+// Certificate is a certificate chain with its private key.
+type Certificate struct {
+	Chain      [][]byte
+	Key        crypto.Signer
+	Leaf       *x509.Certificate
+	OCSPStaple []byte
+	SCTs       [][]byte
+}
+
+// HelloInfo is what a server's GetCertificate callback sees.
+type HelloInfo struct {
+	ServerName        string
+	CipherSuites      []uint16
+	SupportedGroups   []uint16
+	SignatureSchemes  []uint16
+	SupportedProtos   []string
+	SupportedVersions []uint16
+}
+
+// ClientAuth modes, with crypto/tls's meanings and values.
+const (
+	NoClientCert = iota
+	RequestClientCert
+	RequireAnyClientCert
+	VerifyClientCertIfGiven
+	RequireAndVerifyClientCert
+)
+
+// Params is the part of the connection's configuration the handshake needs.
+type Params struct {
+	IsClient bool
+	Rand     io.Reader
+	Time     func() time.Time
+
+	MinVersion, MaxVersion uint16
+	// CipherSuites is the preference (server) or offer (client) list; when
+	// StrictSuiteOrder is false the server may follow a client that puts
+	// ChaCha20-Poly1305 first.
+	CipherSuites     []uint16
+	StrictSuiteOrder bool
+	CurvePreferences []uint16
+	EnableRSAKex     bool
+
+	Certificates   []*Certificate
+	GetCertificate func(*HelloInfo) (*Certificate, error)
+
+	ServerName         string
+	InsecureSkipVerify bool
+	RootCAs            *x509.CertPool
+	ClientAuth         int
+	ClientCAs          *x509.CertPool
+	NextProtos         []string
+
+	VerifyPeerCertificate func(rawCerts [][]byte, verifiedChains [][]*x509.Certificate) error
+	// VerifyConnection is called with the result before the handshake
+	// completes; an error aborts it.
+	VerifyConnection func(*Result) error
+}
+
+// Result is what a completed handshake established.
+type Result struct {
+	Version          uint16
+	Suite            *suites.Suite
+	Group            uint16
+	SignatureScheme  uint16 // the scheme the server signed with
+	ALPN             string
+	ServerName       string
+	PeerCertificates []*x509.Certificate
+	VerifiedChains   [][]*x509.Certificate
+	OCSPResponse     []byte
+	SCTs             [][]byte
+	DidResume        bool
+	ClientRandom     []byte
+	ServerRandom     []byte
+	HelloRetry       bool
+
+	// TLS 1.3 secrets the connection keeps after the handshake.
+	ClientTrafficSecret []byte
+	ServerTrafficSecret []byte
+	ExporterSecret      []byte
+	ResumptionSecret    []byte
+
+	// TLS 1.2.
+	MasterSecret         []byte
+	ExtendedMasterSecret bool
+}
+
+// state is one state of a handshake state machine.
+type state interface {
+	handle(msg []byte) (state, error)
+	name() string
+}
+
+// Machine runs one handshake.
+type Machine struct {
+	hs    *shared
+	state state
+}
+
+// Handle consumes one complete handshake message and returns the actions to
+// apply. An error carries the alert to send.
+func (m *Machine) Handle(msg []byte) ([]Action, error) {
+	if m.state == nil {
+		return nil, alert.New(alert.UnexpectedMessage, "handshake message after the handshake")
+	}
+	next, err := m.state.handle(msg)
+	if err != nil {
+		m.state = nil
+		return nil, err
+	}
+	m.state = next
+	return m.hs.take(), nil
+}
+
+// HandleCCS consumes a TLS 1.2 ChangeCipherSpec.
+func (m *Machine) HandleCCS() ([]Action, error) {
+	c, ok := m.state.(ccsHandler)
+	if !ok {
+		return nil, alert.New(alert.UnexpectedMessage, "unexpected change_cipher_spec")
+	}
+	next, err := c.handleCCS()
+	if err != nil {
+		m.state = nil
+		return nil, err
+	}
+	m.state = next
+	return m.hs.take(), nil
+}
+
+type ccsHandler interface {
+	handleCCS() (state, error)
+}
+
+// Done reports whether the handshake has completed.
+func (m *Machine) Done() bool { return m.hs.done }
+
+// Result returns what the handshake established; valid once Done.
+func (m *Machine) Result() *Result { return &m.hs.result }
+
+// StateName names the current state, for diagnostics and tests.
+func (m *Machine) StateName() string {
+	if m.state == nil {
+		return "none"
+	}
+	return m.state.name()
+}
+
+// Version returns the negotiated version so far (0 before ServerHello).
+func (m *Machine) Version() uint16 { return m.hs.result.Version }
+
+// ClientRandom returns the client random, for key log lines.
+func (m *Machine) ClientRandom() []byte { return m.hs.result.ClientRandom }
+
+// MiddleboxCompat reports whether a TLS 1.3 change_cipher_spec from the
+// peer may still arrive and must be dropped (RFC 8446, Section 5).
+func (m *Machine) MiddleboxCompat() bool {
+	return m.hs.result.Version != 0x0303 && !m.hs.done
+}

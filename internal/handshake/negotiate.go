@@ -1,0 +1,81 @@
+package handshake
+
+import (
+	"slices"
+
+	"github.com/hushtls/hush/internal/kex"
+	"github.com/hushtls/hush/suites"
+)
+
+// DefaultCurvePreferences is the group order used when the configuration
+// leaves it empty: the post-quantum hybrid first, then the classical groups.
+var DefaultCurvePreferences = []uint16{kex.X25519MLKEM768, kex.X25519, kex.P256, kex.P384}
+
+func (p *Params) curvePreferences() []uint16 {
+	if len(p.CurvePreferences) > 0 {
+		return p.CurvePreferences
+	}
+	return DefaultCurvePreferences
+}
+
+func (p *Params) cipherSuites() []uint16 {
+	if len(p.CipherSuites) > 0 {
+		return p.CipherSuites
+	}
+	return suites.DefaultOrder()
+}
+
+// suitesFor returns the configured suites of one version that are
+// registered, in configuration order.
+func (p *Params) suitesFor(version uint16) []*suites.Suite {
+	var out []*suites.Suite
+	for _, id := range p.cipherSuites() {
+		s, ok := suites.Lookup(id)
+		if !ok || s.Version != version {
+			continue
+		}
+		if s.KeyExchange == suites.KeyExchangeRSA && !p.EnableRSAKex {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// chooseSuite picks the server's suite from the client's offer. With an
+// explicit configuration the server's order is applied strictly. In default
+// mode the server follows a client that lists ChaCha20-Poly1305 before any
+// AES-GCM suite: such a client most likely lacks AES hardware, and
+// ChaCha20 is then faster for it at no cost in security.
+func (p *Params) chooseSuite(version uint16, offered []uint16, canUse func(*suites.Suite) bool) *suites.Suite {
+	ours := p.suitesFor(version)
+	usable := func(s *suites.Suite) bool {
+		return slices.Contains(offered, s.ID) && (canUse == nil || canUse(s))
+	}
+	if !p.StrictSuiteOrder {
+		for _, id := range offered {
+			s, ok := suites.Lookup(id)
+			if !ok || s.Version != version || !slices.ContainsFunc(ours, func(o *suites.Suite) bool { return o.ID == id }) {
+				continue
+			}
+			if canUse != nil && !canUse(s) {
+				continue
+			}
+			if s.Cipher == suites.CipherChaCha20Poly1305 {
+				return s
+			}
+			break
+		}
+	}
+	for _, s := range ours {
+		if usable(s) {
+			return s
+		}
+	}
+	return nil
+}
+
+// supportedGroup reports whether we implement and allow group.
+func (p *Params) supportedGroup(g uint16) bool {
+	return kex.Supported(g) && slices.Contains(p.curvePreferences(), g)
+}

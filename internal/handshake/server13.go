@@ -1,0 +1,394 @@
+package handshake
+
+import (
+	"bytes"
+	"slices"
+
+	"github.com/hushtls/hush/internal/alert"
+	"github.com/hushtls/hush/internal/kex"
+	"github.com/hushtls/hush/internal/keyschedule"
+	"github.com/hushtls/hush/internal/sig"
+	"github.com/hushtls/hush/internal/wire"
+	"github.com/hushtls/hush/suites"
+)
+
+// server13Offer is what the server decided from the first ClientHello.
+type server13Offer struct {
+	shared  *shared
+	ch      *wire.ClientHello
+	suite   *suites.Suite
+	group   uint16
+	cert    *Certificate
+	scheme  uint16
+	alpn    string
+	sentCCS bool
+}
+
+// serverHello13 handles a ClientHello that negotiated TLS 1.3.
+func (hs *shared) serverHello13(ch *wire.ClientHello) (state, error) {
+	// RFC 8446, Section 4.1.2: "If a TLS 1.3 ClientHello is received with
+	// any other value in this field, the server MUST abort the handshake
+	// with an "illegal_parameter" alert."
+	if !bytes.Equal(ch.LegacyCompressionMethods, []byte{0}) {
+		return nil, alert.New(alert.IllegalParameter, "TLS 1.3 ClientHello with compression methods %v", ch.LegacyCompressionMethods)
+	}
+	// RFC 8446, Section 9.2: a ClientHello without "signature_algorithms"
+	// (and no PSK) must be answered with "missing_extension"; so must one
+	// with only one of "key_share" and "supported_groups".
+	if ch.SignatureAlgorithms == nil {
+		return nil, alert.New(alert.MissingExtension, "ClientHello has no signature_algorithms")
+	}
+	if ch.SupportedGroups == nil || !ch.HasKeyShare {
+		return nil, alert.New(alert.MissingExtension, "ClientHello lacks supported_groups or key_share")
+	}
+	if err := checkKeyShares(ch); err != nil {
+		return nil, err
+	}
+	o := &server13Offer{shared: hs, ch: ch}
+	o.suite = hs.p.chooseSuite(wire.VersionTLS13, ch.CipherSuites, nil)
+	if o.suite == nil {
+		return nil, alert.New(alert.HandshakeFailure, "no cipher suite in common")
+	}
+	var err error
+	if o.cert, err = hs.chooseCertificate(ch, wire.VersionTLS13); err != nil {
+		return nil, err
+	}
+	if o.scheme, err = sig.Choose(o.cert.Key.Public(), ch.SignatureAlgorithms, wire.VersionTLS13); err != nil {
+		return nil, err
+	}
+	if o.alpn, err = hs.chooseALPN(ch); err != nil {
+		return nil, err
+	}
+	hs.transcript.SetHash(o.suite.Hash)
+	hs.transcript.Write(ch.Raw)
+
+	// The server's most preferred group for which the client sent a share;
+	// failing that, its most preferred group the client supports, asked
+	// for with a HelloRetryRequest.
+	prefs := hs.p.curvePreferences()
+	for _, g := range prefs {
+		if kex.Supported(g) && slices.ContainsFunc(ch.KeyShares, func(k wire.KeyShare) bool { return k.Group == g }) {
+			o.group = g
+			return o.sendServerFlight(ch)
+		}
+	}
+	for _, g := range prefs {
+		if kex.Supported(g) && slices.Contains(ch.SupportedGroups, g) {
+			o.group = g
+			return o.sendHelloRetryRequest()
+		}
+	}
+	return nil, alert.New(alert.HandshakeFailure, "no key exchange group in common")
+}
+
+// checkKeyShares applies RFC 8446, Section 4.2.8: "Clients MUST NOT offer
+// multiple KeyShareEntry values for the same group. Clients MUST NOT offer
+// any KeyShareEntry values for groups not listed in the client's
+// "supported_groups" extension." Servers MAY check these; we do.
+func checkKeyShares(ch *wire.ClientHello) error {
+	for i, k := range ch.KeyShares {
+		if !slices.Contains(ch.SupportedGroups, k.Group) {
+			return alert.New(alert.IllegalParameter, "key share for group %#04x not in supported_groups", k.Group)
+		}
+		for _, prev := range ch.KeyShares[:i] {
+			if prev.Group == k.Group {
+				return alert.New(alert.IllegalParameter, "two key shares for group %#04x", k.Group)
+			}
+		}
+	}
+	return nil
+}
+
+func (o *server13Offer) sendHelloRetryRequest() (state, error) {
+	hs := o.shared
+	cookie, err := hs.randomBytes(32)
+	if err != nil {
+		return nil, alert.Wrap(alert.InternalError, err)
+	}
+	hrr := &wire.ServerHello{
+		LegacyVersion:       wire.VersionTLS12,
+		Random:              wire.HelloRetryRequestRandom,
+		LegacySessionIDEcho: o.ch.LegacySessionID,
+		CipherSuite:         o.suite.ID,
+		SupportedVersion:    wire.VersionTLS13,
+		SelectedGroup:       o.group,
+		HasSelectedGroup:    true,
+		Cookie:              cookie,
+	}
+	// RFC 8446, Section 4.4.1: ClientHello1 is replaced by its hash.
+	hs.transcript.ReplaceWithMessageHash()
+	hs.send(hrr.Marshal())
+	if len(o.ch.LegacySessionID) > 0 {
+		// RFC 8446, Appendix D.4: the server sends its dummy
+		// change_cipher_spec right after its first handshake message.
+		hs.act(Action{Kind: ActSendCCS})
+		o.sentCCS = true
+	}
+	hs.act(Action{Kind: ActFlush})
+	hs.result.HelloRetry = true
+	return &serverWaitClientHello2{offer: o, cookie: cookie}, nil
+}
+
+// serverWaitClientHello2 waits for the ClientHello that answers our
+// HelloRetryRequest.
+type serverWaitClientHello2 struct {
+	offer  *server13Offer
+	cookie []byte
+}
+
+func (s *serverWaitClientHello2) name() string { return "serverWaitClientHello2" }
+
+func (s *serverWaitClientHello2) handle(msg []byte) (state, error) {
+	o := s.offer
+	if err := expectType(msg, wire.TypeClientHello); err != nil {
+		return nil, err
+	}
+	ch, err := wire.ParseClientHello(msg)
+	if err != nil {
+		return nil, err
+	}
+	// RFC 8446, Section 4.1.2: the client "MUST send the same ClientHello
+	// without modification, except" for key_share, early_data, cookie,
+	// pre_shared_key and padding.
+	first := o.ch
+	if !bytes.Equal(ch.Random, first.Random) || !bytes.Equal(ch.LegacySessionID, first.LegacySessionID) ||
+		!slices.Equal(ch.CipherSuites, first.CipherSuites) || !slices.Equal(ch.SupportedVersions, first.SupportedVersions) ||
+		!slices.Equal(ch.SupportedGroups, first.SupportedGroups) || !slices.Equal(ch.SignatureAlgorithms, first.SignatureAlgorithms) ||
+		ch.ServerName != first.ServerName || !slices.Equal(ch.ALPNProtocols, first.ALPNProtocols) ||
+		!bytes.Equal(ch.LegacyCompressionMethods, first.LegacyCompressionMethods) {
+		return nil, alert.New(alert.IllegalParameter, "second ClientHello changed more than RFC 8446 allows")
+	}
+	if !bytes.Equal(ch.Cookie, s.cookie) {
+		return nil, alert.New(alert.IllegalParameter, "second ClientHello does not echo the cookie")
+	}
+	// RFC 8446, Section 4.2.8: after a HelloRetryRequest the client
+	// replaces its shares "with a list containing a single KeyShareEntry
+	// from the indicated group".
+	if len(ch.KeyShares) != 1 || ch.KeyShares[0].Group != o.group {
+		return nil, alert.New(alert.IllegalParameter, "second ClientHello has no single key share for group %#04x", o.group)
+	}
+	if ch.EarlyData {
+		return nil, alert.New(alert.IllegalParameter, "early_data after a HelloRetryRequest")
+	}
+	o.shared.transcript.Write(msg)
+	o.ch = ch
+	return o.sendServerFlight(ch)
+}
+
+// sendServerFlight sends ServerHello through Finished (RFC 8446, Section 2).
+func (o *server13Offer) sendServerFlight(ch *wire.ClientHello) (state, error) {
+	hs := o.shared
+	var clientShare []byte
+	for _, k := range ch.KeyShares {
+		if k.Group == o.group {
+			clientShare = k.KeyExchange
+		}
+	}
+	serverShare, secret, err := kex.Encapsulate(o.group, hs.rand(), clientShare)
+	if err != nil {
+		return nil, err
+	}
+	random, err := hs.randomBytes(32)
+	if err != nil {
+		return nil, alert.Wrap(alert.InternalError, err)
+	}
+	sh := &wire.ServerHello{
+		LegacyVersion:       wire.VersionTLS12,
+		Random:              random,
+		LegacySessionIDEcho: ch.LegacySessionID,
+		CipherSuite:         o.suite.ID,
+		SupportedVersion:    wire.VersionTLS13,
+		ServerShare:         wire.KeyShare{Group: o.group, KeyExchange: serverShare},
+		HasServerShare:      true,
+	}
+	res := &hs.result
+	res.Version = wire.VersionTLS13
+	res.Suite = o.suite
+	res.Group = o.group
+	res.ServerRandom = random
+	res.ALPN = o.alpn
+	res.ServerName = ch.ServerName
+	res.SignatureScheme = o.scheme
+	hs.send(sh.Marshal())
+	if len(ch.LegacySessionID) > 0 && !o.sentCCS {
+		hs.act(Action{Kind: ActSendCCS})
+	}
+
+	early := keyschedule.NewEarlySecret(o.suite.Hash, nil)
+	hsSecret := early.HandshakeSecret(secret)
+	th := hs.transcript.Sum()
+	clientSecret := hsSecret.ClientHandshakeTrafficSecret(th)
+	serverSecret := hsSecret.ServerHandshakeTrafficSecret(th)
+	hs.keyLog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", clientSecret)
+	hs.keyLog("SERVER_HANDSHAKE_TRAFFIC_SECRET", serverSecret)
+	writeKeys, err := newProtector13(o.suite, serverSecret)
+	if err != nil {
+		return nil, err
+	}
+	readKeys, err := newProtector13(o.suite, clientSecret)
+	if err != nil {
+		return nil, err
+	}
+	hs.act(Action{Kind: ActWriteKeys, Keys: writeKeys, Secret: serverSecret})
+	hs.act(Action{Kind: ActReadKeys, Keys: readKeys, Secret: clientSecret})
+
+	ee := &wire.EncryptedExtensions{}
+	if o.alpn != "" {
+		ee.ALPNProtocol, ee.HasALPN = o.alpn, true
+	}
+	hs.send(ee.Marshal())
+
+	var request *wire.CertificateRequest13
+	if hs.p.ClientAuth != NoClientCert {
+		request = &wire.CertificateRequest13{SignatureAlgorithms: sig.Supported13()}
+		if hs.p.ClientCAs != nil {
+			request.CertificateAuthorities = hs.p.ClientCAs.Subjects() //nolint:staticcheck // the subjects are what the wire wants
+		}
+		hs.send(request.Marshal())
+	}
+
+	cm := &wire.Certificate13{}
+	for i, der := range o.cert.Chain {
+		e := wire.CertificateEntry{Data: der}
+		if i == 0 && ch.OCSPStapling {
+			e.OCSPStaple = o.cert.OCSPStaple
+		}
+		if i == 0 && ch.SCTs {
+			e.SCTs = o.cert.SCTs
+		}
+		cm.Entries = append(cm.Entries, e)
+	}
+	hs.send(cm.Marshal())
+
+	signed := sig.SignedContent13(sig.ServerContext13, hs.transcript.Sum())
+	signature, err := sig.Sign(o.cert.Key, o.scheme, hs.rand(), signed)
+	if err != nil {
+		return nil, alert.Wrap(alert.InternalError, err)
+	}
+	hs.send((&wire.CertificateVerify{Algorithm: o.scheme, Signature: signature}).Marshal())
+	hs.send(finishedMessage13(o.suite, serverSecret, hs.transcript.Sum()))
+
+	master := hsSecret.MasterSecret()
+	th = hs.transcript.Sum()
+	res.ClientTrafficSecret = master.ClientApplicationTrafficSecret(th)
+	res.ServerTrafficSecret = master.ServerApplicationTrafficSecret(th)
+	res.ExporterSecret = master.ExporterMasterSecret(th)
+	hs.keyLog("CLIENT_TRAFFIC_SECRET_0", res.ClientTrafficSecret)
+	hs.keyLog("SERVER_TRAFFIC_SECRET_0", res.ServerTrafficSecret)
+	hs.keyLog("EXPORTER_SECRET", res.ExporterSecret)
+	appWrite, err := newProtector13(o.suite, res.ServerTrafficSecret)
+	if err != nil {
+		return nil, err
+	}
+	hs.act(Action{Kind: ActWriteKeys, Keys: appWrite, Secret: res.ServerTrafficSecret})
+	hs.act(Action{Kind: ActFlush})
+
+	flight := &server13WaitFlight2{offer: o, master: master, clientSecret: clientSecret, request: request}
+	if request != nil {
+		return &server13WaitCertificate{flight}, nil
+	}
+	return &server13WaitFinished{flight}, nil
+}
+
+// server13WaitFlight2 is what the server keeps while it waits for the
+// client's second flight.
+type server13WaitFlight2 struct {
+	offer        *server13Offer
+	master       *keyschedule.MasterSecret
+	clientSecret []byte
+	request      *wire.CertificateRequest13
+}
+
+// server13WaitCertificate is RFC 8446, Appendix A.2 WAIT_CERT.
+type server13WaitCertificate struct{ *server13WaitFlight2 }
+
+func (s *server13WaitCertificate) name() string { return "server13WaitCertificate" }
+
+func (s *server13WaitCertificate) handle(msg []byte) (state, error) {
+	hs := s.offer.shared
+	if err := expectType(msg, wire.TypeCertificate); err != nil {
+		return nil, err
+	}
+	cm, err := wire.ParseCertificate13(msg)
+	if err != nil {
+		return nil, err
+	}
+	if len(cm.CertificateRequestContext) != 0 {
+		return nil, alert.New(alert.IllegalParameter, "client Certificate with a non-empty request context")
+	}
+	hs.transcript.Write(msg)
+	if len(cm.Entries) == 0 {
+		// RFC 8446, Section 4.4.2.4: "If the client does not send any
+		// certificates ... the server MAY at its discretion either continue
+		// the handshake without client authentication, or abort the
+		// handshake with a "certificate_required" alert."
+		if hs.p.ClientAuth == RequireAnyClientCert || hs.p.ClientAuth == RequireAndVerifyClientCert {
+			return nil, alert.New(alert.CertificateRequired, "client sent no certificate")
+		}
+		return &server13WaitFinished{s.server13WaitFlight2}, nil
+	}
+	raw := make([][]byte, len(cm.Entries))
+	for i, e := range cm.Entries {
+		raw[i] = e.Data
+	}
+	certs, chains, err := hs.verifyPeerChain(raw)
+	if err != nil {
+		return nil, err
+	}
+	hs.result.PeerCertificates = certs
+	hs.result.VerifiedChains = chains
+	return &server13WaitCertVerify{s.server13WaitFlight2}, nil
+}
+
+// server13WaitCertVerify is WAIT_CV.
+type server13WaitCertVerify struct{ *server13WaitFlight2 }
+
+func (s *server13WaitCertVerify) name() string { return "server13WaitCertVerify" }
+
+func (s *server13WaitCertVerify) handle(msg []byte) (state, error) {
+	hs := s.offer.shared
+	if err := expectType(msg, wire.TypeCertificateVerify); err != nil {
+		return nil, err
+	}
+	cv, err := wire.ParseCertificateVerify(msg)
+	if err != nil {
+		return nil, err
+	}
+	if err := verifyCertificateVerify13(cv, hs.result.PeerCertificates[0].PublicKey, s.request.SignatureAlgorithms,
+		sig.ClientContext13, hs.transcript.Sum()); err != nil {
+		return nil, err
+	}
+	hs.transcript.Write(msg)
+	return &server13WaitFinished{s.server13WaitFlight2}, nil
+}
+
+// server13WaitFinished is WAIT_FINISHED.
+type server13WaitFinished struct{ *server13WaitFlight2 }
+
+func (s *server13WaitFinished) name() string { return "server13WaitFinished" }
+
+func (s *server13WaitFinished) handle(msg []byte) (state, error) {
+	hs := s.offer.shared
+	if err := expectType(msg, wire.TypeFinished); err != nil {
+		return nil, err
+	}
+	fin, err := wire.ParseFinished(msg)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFinished13(s.offer.suite, s.clientSecret, hs.transcript.Sum(), fin); err != nil {
+		return nil, err
+	}
+	hs.transcript.Write(msg)
+	if err := hs.runVerifyConnection(); err != nil {
+		return nil, err
+	}
+	hs.result.ResumptionSecret = s.master.ResumptionMasterSecret(hs.transcript.Sum())
+	readKeys, err := newProtector13(s.offer.suite, hs.result.ClientTrafficSecret)
+	if err != nil {
+		return nil, err
+	}
+	hs.act(Action{Kind: ActReadKeys, Keys: readKeys, Secret: hs.result.ClientTrafficSecret})
+	hs.done = true
+	return nil, nil
+}

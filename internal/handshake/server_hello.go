@@ -1,0 +1,122 @@
+package handshake
+
+import (
+	"slices"
+
+	"github.com/hushtls/hush/internal/alert"
+	"github.com/hushtls/hush/internal/sig"
+	"github.com/hushtls/hush/internal/wire"
+)
+
+// NewServer starts a server handshake, waiting for a ClientHello.
+func NewServer(p *Params) *Machine {
+	hs := newShared(p)
+	return &Machine{hs: hs, state: &serverWaitClientHello{shared: hs}}
+}
+
+// serverWaitClientHello is RFC 8446, Appendix A.2 START / RECVD_CH.
+type serverWaitClientHello struct{ shared *shared }
+
+func (s *serverWaitClientHello) name() string { return "serverWaitClientHello" }
+
+func (s *serverWaitClientHello) handle(msg []byte) (state, error) {
+	hs := s.shared
+	if err := expectType(msg, wire.TypeClientHello); err != nil {
+		return nil, err
+	}
+	ch, err := wire.ParseClientHello(msg)
+	if err != nil {
+		return nil, err
+	}
+	version, err := hs.negotiateVersion(ch)
+	if err != nil {
+		return nil, err
+	}
+	hs.result.ClientRandom = ch.Random
+	if version == wire.VersionTLS12 {
+		return hs.serverHello12(ch)
+	}
+	return hs.serverHello13(ch)
+}
+
+// negotiateVersion picks the version from the ClientHello (RFC 8446,
+// Section 4.2.1).
+func (hs *shared) negotiateVersion(ch *wire.ClientHello) (uint16, error) {
+	p := hs.p
+	if ch.SupportedVersions != nil {
+		for v := p.MaxVersion; v >= p.MinVersion && v >= wire.VersionTLS12; v-- {
+			if slices.Contains(ch.SupportedVersions, v) {
+				return v, nil
+			}
+		}
+		return 0, alert.New(alert.ProtocolVersion, "client offers none of the enabled versions %v", ch.SupportedVersions)
+	}
+	// RFC 8446, Section 4.2.1: without supported_versions the server
+	// "MUST negotiate TLS 1.2 or prior as specified in [RFC5246]".
+	if ch.LegacyVersion >= wire.VersionTLS12 && p.MinVersion <= wire.VersionTLS12 {
+		return wire.VersionTLS12, nil
+	}
+	return 0, alert.New(alert.ProtocolVersion, "client offers version %#x, below the minimum", ch.LegacyVersion)
+}
+
+// helloInfo is what GetCertificate sees.
+func helloInfo(ch *wire.ClientHello) *HelloInfo {
+	return &HelloInfo{
+		ServerName:        ch.ServerName,
+		CipherSuites:      ch.CipherSuites,
+		SupportedGroups:   ch.SupportedGroups,
+		SignatureSchemes:  ch.SignatureAlgorithms,
+		SupportedProtos:   ch.ALPNProtocols,
+		SupportedVersions: ch.SupportedVersions,
+	}
+}
+
+// chooseCertificate picks the server certificate: GetCertificate when set,
+// else the first configured one whose leaf names the requested host and
+// whose key can sign a scheme the client accepts, else the first.
+func (hs *shared) chooseCertificate(ch *wire.ClientHello, version uint16) (*Certificate, error) {
+	p := hs.p
+	if p.GetCertificate != nil {
+		c, err := p.GetCertificate(helloInfo(ch))
+		if err != nil {
+			return nil, alert.Wrap(alert.InternalError, err)
+		}
+		if c != nil {
+			return c, nil
+		}
+	}
+	if len(p.Certificates) == 0 {
+		return nil, alert.New(alert.InternalError, "server has no certificate")
+	}
+	usable := func(c *Certificate) bool {
+		_, err := sig.Choose(c.Key.Public(), ch.SignatureAlgorithms, version)
+		return err == nil
+	}
+	if ch.ServerName != "" {
+		for _, c := range p.Certificates {
+			if c.Leaf != nil && c.Leaf.VerifyHostname(ch.ServerName) == nil && usable(c) {
+				return c, nil
+			}
+		}
+	}
+	for _, c := range p.Certificates {
+		if usable(c) {
+			return c, nil
+		}
+	}
+	return p.Certificates[0], nil
+}
+
+// chooseALPN applies RFC 7301, Section 3.2: with no overlap the server
+// "MUST respond with a fatal "no_application_protocol" alert".
+func (hs *shared) chooseALPN(ch *wire.ClientHello) (string, error) {
+	if len(ch.ALPNProtocols) == 0 || len(hs.p.NextProtos) == 0 {
+		return "", nil
+	}
+	for _, proto := range hs.p.NextProtos {
+		if slices.Contains(ch.ALPNProtocols, proto) {
+			return proto, nil
+		}
+	}
+	return "", alert.New(alert.NoApplicationProtocol, "client offered ALPN %q, none of %q", ch.ALPNProtocols, hs.p.NextProtos)
+}
