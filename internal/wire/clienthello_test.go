@@ -7,7 +7,7 @@ import (
 	"github.com/hushtls/hush/internal/alert"
 )
 
-func testRandom(seed byte) []byte {
+func helloRandom(seed byte) []byte {
 	r := make([]byte, 32)
 	for i := range r {
 		r[i] = seed + byte(i)
@@ -21,14 +21,14 @@ func clientHelloVectors() []*ClientHello {
 	return []*ClientHello{
 		{ // TLS 1.2, no extensions at all
 			LegacyVersion:            VersionTLS12,
-			Random:                   testRandom(1),
+			Random:                   helloRandom(1),
 			LegacySessionID:          []byte{},
 			CipherSuites:             []uint16{0xc02f},
 			LegacyCompressionMethods: []uint8{0},
 		},
 		{ // TLS 1.2 with every 1.2 extension and an unknown one
 			LegacyVersion:                VersionTLS12,
-			Random:                       testRandom(2),
+			Random:                       helloRandom(2),
 			LegacySessionID:              bytes.Repeat([]byte{7}, 32),
 			CipherSuites:                 []uint16{0xc02b, 0xc02f, 0xcca8, 0x009c},
 			LegacyCompressionMethods:     []uint8{0},
@@ -49,8 +49,8 @@ func clientHelloVectors() []*ClientHello {
 		},
 		{ // TLS 1.3 with a PSK offer
 			LegacyVersion:            VersionTLS12,
-			Random:                   testRandom(3),
-			LegacySessionID:          testRandom(4),
+			Random:                   helloRandom(3),
+			LegacySessionID:          helloRandom(4),
 			CipherSuites:             []uint16{0x1301, 0x1302, 0x1303},
 			LegacyCompressionMethods: []uint8{0},
 			ServerName:               "h",
@@ -78,7 +78,7 @@ func clientHelloVectors() []*ClientHello {
 		},
 		{ // key_share with no share (asks for a HelloRetryRequest); odd renegotiation
 			LegacyVersion:                VersionTLS12,
-			Random:                       testRandom(5),
+			Random:                       helloRandom(5),
 			LegacySessionID:              []byte{},
 			CipherSuites:                 []uint16{0x1301},
 			LegacyCompressionMethods:     []uint8{1, 0},
@@ -100,14 +100,14 @@ func TestClientHelloRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("vector %d: %v", i, err)
 		}
-		if !sameTyped(v, got, false) {
+		if !helloSameTyped(v, got, false) {
 			t.Errorf("vector %d: parsed\n%+v\nwant\n%+v", i, got, v)
 		}
 		if !bytes.Equal(got.Raw, raw) {
 			t.Errorf("vector %d: Raw is not the message", i)
 		}
-		got.ExtraExtensions = unknownExtensions(got.Extensions, knownCH)
-		if !looseEqual2(got.ExtraExtensions, v.ExtraExtensions) {
+		got.ExtraExtensions = helloUnknown(got.Extensions, helloKnownCH)
+		if !sameExtensions(got.ExtraExtensions, v.ExtraExtensions) {
 			t.Errorf("vector %d: unknown extensions %v, want %v", i, got.ExtraExtensions, v.ExtraExtensions)
 		}
 		if again := got.Marshal(); !bytes.Equal(again, raw) {
@@ -116,8 +116,8 @@ func TestClientHelloRoundTrip(t *testing.T) {
 	}
 }
 
-// looseEqual2 compares extension lists with nil and empty data equal.
-func looseEqual2(a, b []Extension) bool {
+// sameExtensions compares extension lists with nil and empty data equal.
+func sameExtensions(a, b []Extension) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -130,7 +130,7 @@ func looseEqual2(a, b []Extension) bool {
 }
 
 func TestClientHelloMarshalOmitsEmptyExtensions(t *testing.T) {
-	m := &ClientHello{LegacyVersion: VersionTLS12, Random: testRandom(0), CipherSuites: []uint16{0x1301}}
+	m := &ClientHello{LegacyVersion: VersionTLS12, Random: helloRandom(0), CipherSuites: []uint16{0x1301}}
 	raw := m.Marshal()
 	// header, version, random, empty session id, suites, compression [0]
 	want := 4 + 2 + 32 + 1 + 4 + 2
@@ -140,7 +140,7 @@ func TestClientHelloMarshalOmitsEmptyExtensions(t *testing.T) {
 }
 
 func TestClientHelloRFC8448(t *testing.T) {
-	rsl := Extension{Type: extRecordSizeLimit, Data: []byte{0x40, 0x01}}
+	rsl := Extension{Type: helloExtRecordSizeLimit, Data: []byte{0x40, 0x01}}
 	tests := []struct {
 		name  string
 		trace string
@@ -185,7 +185,7 @@ func TestClientHelloRFC8448(t *testing.T) {
 				t.Errorf("common fields: %+v", m)
 			}
 			tt.check(t, m)
-			if extra := unknownExtensions(m.Extensions, knownCH); !looseEqual2(extra, tt.extra) {
+			if extra := helloUnknown(m.Extensions, helloKnownCH); !sameExtensions(extra, tt.extra) {
 				t.Errorf("unknown extensions %v, want %v", extra, tt.extra)
 			}
 			m.ExtraExtensions = tt.extra
@@ -213,7 +213,7 @@ func TestClientHelloTruncatedRFC8448(t *testing.T) {
 	if !bytes.Equal(m.RawTruncated(), prefix) {
 		t.Errorf("RawTruncated differs")
 	}
-	m.ExtraExtensions = unknownExtensions(m.Extensions, knownCH)
+	m.ExtraExtensions = helloUnknown(m.Extensions, helloKnownCH)
 	binder := m.PSKBinders[0]
 	if !bytes.Equal(binder, helloUnhex(t, `3a dd 4f b2 d8 fd f8 22 a0 ca 3c f7 67 8e
          f5 e8 8d ae 99 01 41 c5 92 4d 57 bb 6f a3 1b 9e 5f 9d`)) {
@@ -260,26 +260,26 @@ func TestClientHelloTruncatedErrors(t *testing.T) {
 	}
 }
 
-// chWith marshals a valid ClientHello carrying exts as they are.
-func chWith(exts ...Extension) []byte {
+// chWithExts marshals a valid ClientHello carrying exts as they are.
+func chWithExts(exts ...Extension) []byte {
 	m := &ClientHello{
-		LegacyVersion: VersionTLS12, Random: testRandom(9), LegacySessionID: []byte{},
+		LegacyVersion: VersionTLS12, Random: helloRandom(9), LegacySessionID: []byte{},
 		CipherSuites: []uint16{0x1301}, LegacyCompressionMethods: []uint8{0},
 		ExtraExtensions: exts,
 	}
 	return m.Marshal()
 }
 
-// ext is shorthand for an Extension.
-func ext(typ uint16, data ...byte) Extension { return Extension{Type: typ, Data: data} }
+// helloExt is shorthand for an Extension.
+func helloExt(typ uint16, data ...byte) Extension { return Extension{Type: typ, Data: data} }
 
 func TestParseClientHelloMalformed(t *testing.T) {
-	valid := chWith(ext(0x3333, 1))
+	valid := chWithExts(helloExt(0x3333, 1))
 	body := valid[HeaderLen:]
 	// fixed part: version, random, session id, suites, compression
 	fixed := append([]byte{}, body[:2+32+1+4+2]...)
 	// one identity "a" and one 32-byte binder
-	psk := ext(ExtPreSharedKey, append([]byte{0, 7, 0, 1, 'a', 0, 0, 0, 0, 0, 33, 32}, make([]byte, 32)...)...)
+	psk := helloExt(ExtPreSharedKey, append([]byte{0, 7, 0, 1, 'a', 0, 0, 0, 0, 0, 33, 32}, make([]byte, 32)...)...)
 	tests := []struct {
 		name string
 		msg  []byte
@@ -288,70 +288,70 @@ func TestParseClientHelloMalformed(t *testing.T) {
 		{"empty", nil, alert.DecodeError},
 		{"wrong type", append([]byte{2}, valid[1:]...), alert.DecodeError},
 		{"length too long", append(valid[:len(valid):len(valid)], 0), alert.DecodeError},
-		{"body empty", withHeader(TypeClientHello, nil), alert.DecodeError},
-		{"short random", withHeader(TypeClientHello, body[:20]), alert.DecodeError},
-		{"session id 33", withHeader(TypeClientHello, append(append(append([]byte{3, 3}, testRandom(0)...), 33), make([]byte, 33+4+2)...)), alert.DecodeError},
-		{"no cipher suites", withHeader(TypeClientHello, append(append([]byte{3, 3}, testRandom(0)...), 0, 0, 0, 1, 0)), alert.DecodeError},
-		{"odd cipher suites", withHeader(TypeClientHello, append(append([]byte{3, 3}, testRandom(0)...), 0, 0, 3, 0x13, 1, 0, 1, 0)), alert.DecodeError},
-		{"no compression", withHeader(TypeClientHello, append(append([]byte{3, 3}, testRandom(0)...), 0, 0, 2, 0x13, 1, 0)), alert.DecodeError},
-		{"one byte of extensions", withHeader(TypeClientHello, append(fixed[:len(fixed):len(fixed)], 0)), alert.DecodeError},
-		{"extensions too long", withHeader(TypeClientHello, append(fixed[:len(fixed):len(fixed)], 0, 5, 0, 1, 0, 0)), alert.DecodeError},
-		{"trailing after extensions", withHeader(TypeClientHello, append(body[:len(body):len(body)], 0)), alert.DecodeError},
-		{"truncated extension", withHeader(TypeClientHello, append(fixed[:len(fixed):len(fixed)], 0, 3, 0, 1, 0)), alert.DecodeError},
-		{"duplicate extension", chWith(ext(0x3333), ext(0x3333)), alert.IllegalParameter},
-		{"duplicate known extension", chWith(ext(ExtEarlyData), ext(ExtEarlyData)), alert.IllegalParameter},
-		{"pre_shared_key not last", chWith(psk, ext(ExtEarlyData)), alert.IllegalParameter},
-		{"server_name empty list", chWith(ext(ExtServerName, 0, 0)), alert.DecodeError},
-		{"server_name empty body", chWith(ext(ExtServerName)), alert.DecodeError},
-		{"server_name empty name", chWith(ext(ExtServerName, 0, 3, 0, 0, 0)), alert.DecodeError},
-		{"server_name two host_names", chWith(ext(ExtServerName, 0, 8, 0, 0, 1, 'a', 0, 0, 1, 'b')), alert.DecodeError},
-		{"server_name trailing", chWith(ext(ExtServerName, 0, 4, 0, 0, 1, 'a', 0)), alert.DecodeError},
-		{"server_name entry truncated", chWith(ext(ExtServerName, 0, 4, 0, 0, 2, 'a')), alert.DecodeError},
-		{"status_request empty", chWith(ext(ExtStatusRequest)), alert.DecodeError},
-		{"status_request ocsp truncated", chWith(ext(ExtStatusRequest, 1, 0, 0)), alert.DecodeError},
-		{"status_request ocsp trailing", chWith(ext(ExtStatusRequest, 1, 0, 0, 0, 0, 9)), alert.DecodeError},
-		{"supported_groups empty list", chWith(ext(ExtSupportedGroups, 0, 0)), alert.DecodeError},
-		{"supported_groups odd", chWith(ext(ExtSupportedGroups, 0, 3, 0, 0x1d, 0)), alert.DecodeError},
-		{"supported_groups trailing", chWith(ext(ExtSupportedGroups, 0, 2, 0, 0x1d, 0)), alert.DecodeError},
-		{"ec_point_formats empty", chWith(ext(ExtECPointFormats, 0)), alert.DecodeError},
-		{"signature_algorithms empty", chWith(ext(ExtSignatureAlgorithms, 0, 0)), alert.DecodeError},
-		{"signature_algorithms_cert empty", chWith(ext(ExtSignatureAlgorithmsCert, 0, 0)), alert.DecodeError},
-		{"alpn empty list", chWith(ext(ExtALPN, 0, 0)), alert.DecodeError},
-		{"alpn empty name", chWith(ext(ExtALPN, 0, 3, 0, 1, 'a')), alert.DecodeError},
-		{"alpn truncated name", chWith(ext(ExtALPN, 0, 2, 2, 'a')), alert.DecodeError},
-		{"sct not empty", chWith(ext(ExtSCT, 0)), alert.DecodeError},
-		{"extended_master_secret not empty", chWith(ext(ExtExtendedMasterSecret, 0)), alert.DecodeError},
-		{"renegotiation_info empty body", chWith(ext(ExtRenegotiationInfo)), alert.DecodeError},
-		{"renegotiation_info short", chWith(ext(ExtRenegotiationInfo, 2, 0)), alert.DecodeError},
-		{"renegotiation_info trailing", chWith(ext(ExtRenegotiationInfo, 0, 0)), alert.DecodeError},
-		{"early_data not empty", chWith(ext(ExtEarlyData, 0)), alert.DecodeError},
-		{"supported_versions empty", chWith(ext(ExtSupportedVersions, 0)), alert.DecodeError},
-		{"supported_versions odd", chWith(ext(ExtSupportedVersions, 3, 3, 4, 3)), alert.DecodeError},
-		{"supported_versions uint16 length", chWith(ext(ExtSupportedVersions, 0, 2, 3, 4)), alert.DecodeError},
-		{"cookie empty", chWith(ext(ExtCookie, 0, 0)), alert.DecodeError},
-		{"psk modes empty", chWith(ext(ExtPSKKeyExchangeModes, 0)), alert.DecodeError},
-		{"key_share empty key", chWith(ext(ExtKeyShare, 0, 4, 0, 0x1d, 0, 0)), alert.DecodeError},
-		{"key_share truncated entry", chWith(ext(ExtKeyShare, 0, 3, 0, 0x1d, 0)), alert.DecodeError},
-		{"key_share no list", chWith(ext(ExtKeyShare)), alert.DecodeError},
-		{"psk no identities", chWith(ext(ExtPreSharedKey, append([]byte{0, 0, 0, 33, 32}, make([]byte, 32)...)...)), alert.DecodeError},
-		{"psk empty identity", chWith(ext(ExtPreSharedKey, append([]byte{0, 6, 0, 0, 0, 0, 0, 0, 0, 33, 32}, make([]byte, 32)...)...)), alert.DecodeError},
-		{"psk no binders", chWith(ext(ExtPreSharedKey, 0, 7, 0, 1, 'a', 0, 0, 0, 0, 0, 0)), alert.DecodeError},
-		{"psk short binder", chWith(ext(ExtPreSharedKey, 0, 7, 0, 1, 'a', 0, 0, 0, 0, 0, 2, 1, 0)), alert.DecodeError},
-		{"psk missing age", chWith(ext(ExtPreSharedKey, 0, 3, 0, 1, 'a', 0, 0)), alert.DecodeError},
-		{"psk trailing", chWith(ext(ExtPreSharedKey, append(psk.Data[:len(psk.Data):len(psk.Data)], 0)...)), alert.DecodeError},
+		{"body empty", helloWithHeader(TypeClientHello, nil), alert.DecodeError},
+		{"short random", helloWithHeader(TypeClientHello, body[:20]), alert.DecodeError},
+		{"session id 33", helloWithHeader(TypeClientHello, append(append(append([]byte{3, 3}, helloRandom(0)...), 33), make([]byte, 33+4+2)...)), alert.DecodeError},
+		{"no cipher suites", helloWithHeader(TypeClientHello, append(append([]byte{3, 3}, helloRandom(0)...), 0, 0, 0, 1, 0)), alert.DecodeError},
+		{"odd cipher suites", helloWithHeader(TypeClientHello, append(append([]byte{3, 3}, helloRandom(0)...), 0, 0, 3, 0x13, 1, 0, 1, 0)), alert.DecodeError},
+		{"no compression", helloWithHeader(TypeClientHello, append(append([]byte{3, 3}, helloRandom(0)...), 0, 0, 2, 0x13, 1, 0)), alert.DecodeError},
+		{"one byte of extensions", helloWithHeader(TypeClientHello, append(fixed[:len(fixed):len(fixed)], 0)), alert.DecodeError},
+		{"extensions too long", helloWithHeader(TypeClientHello, append(fixed[:len(fixed):len(fixed)], 0, 5, 0, 1, 0, 0)), alert.DecodeError},
+		{"trailing after extensions", helloWithHeader(TypeClientHello, append(body[:len(body):len(body)], 0)), alert.DecodeError},
+		{"truncated extension", helloWithHeader(TypeClientHello, append(fixed[:len(fixed):len(fixed)], 0, 3, 0, 1, 0)), alert.DecodeError},
+		{"duplicate extension", chWithExts(helloExt(0x3333), helloExt(0x3333)), alert.IllegalParameter},
+		{"duplicate known extension", chWithExts(helloExt(ExtEarlyData), helloExt(ExtEarlyData)), alert.IllegalParameter},
+		{"pre_shared_key not last", chWithExts(psk, helloExt(ExtEarlyData)), alert.IllegalParameter},
+		{"server_name empty list", chWithExts(helloExt(ExtServerName, 0, 0)), alert.DecodeError},
+		{"server_name empty body", chWithExts(helloExt(ExtServerName)), alert.DecodeError},
+		{"server_name empty name", chWithExts(helloExt(ExtServerName, 0, 3, 0, 0, 0)), alert.DecodeError},
+		{"server_name two host_names", chWithExts(helloExt(ExtServerName, 0, 8, 0, 0, 1, 'a', 0, 0, 1, 'b')), alert.DecodeError},
+		{"server_name trailing", chWithExts(helloExt(ExtServerName, 0, 4, 0, 0, 1, 'a', 0)), alert.DecodeError},
+		{"server_name entry truncated", chWithExts(helloExt(ExtServerName, 0, 4, 0, 0, 2, 'a')), alert.DecodeError},
+		{"status_request empty", chWithExts(helloExt(ExtStatusRequest)), alert.DecodeError},
+		{"status_request ocsp truncated", chWithExts(helloExt(ExtStatusRequest, 1, 0, 0)), alert.DecodeError},
+		{"status_request ocsp trailing", chWithExts(helloExt(ExtStatusRequest, 1, 0, 0, 0, 0, 9)), alert.DecodeError},
+		{"supported_groups empty list", chWithExts(helloExt(ExtSupportedGroups, 0, 0)), alert.DecodeError},
+		{"supported_groups odd", chWithExts(helloExt(ExtSupportedGroups, 0, 3, 0, 0x1d, 0)), alert.DecodeError},
+		{"supported_groups trailing", chWithExts(helloExt(ExtSupportedGroups, 0, 2, 0, 0x1d, 0)), alert.DecodeError},
+		{"ec_point_formats empty", chWithExts(helloExt(ExtECPointFormats, 0)), alert.DecodeError},
+		{"signature_algorithms empty", chWithExts(helloExt(ExtSignatureAlgorithms, 0, 0)), alert.DecodeError},
+		{"signature_algorithms_cert empty", chWithExts(helloExt(ExtSignatureAlgorithmsCert, 0, 0)), alert.DecodeError},
+		{"alpn empty list", chWithExts(helloExt(ExtALPN, 0, 0)), alert.DecodeError},
+		{"alpn empty name", chWithExts(helloExt(ExtALPN, 0, 3, 0, 1, 'a')), alert.DecodeError},
+		{"alpn truncated name", chWithExts(helloExt(ExtALPN, 0, 2, 2, 'a')), alert.DecodeError},
+		{"sct not empty", chWithExts(helloExt(ExtSCT, 0)), alert.DecodeError},
+		{"extended_master_secret not empty", chWithExts(helloExt(ExtExtendedMasterSecret, 0)), alert.DecodeError},
+		{"renegotiation_info empty body", chWithExts(helloExt(ExtRenegotiationInfo)), alert.DecodeError},
+		{"renegotiation_info short", chWithExts(helloExt(ExtRenegotiationInfo, 2, 0)), alert.DecodeError},
+		{"renegotiation_info trailing", chWithExts(helloExt(ExtRenegotiationInfo, 0, 0)), alert.DecodeError},
+		{"early_data not empty", chWithExts(helloExt(ExtEarlyData, 0)), alert.DecodeError},
+		{"supported_versions empty", chWithExts(helloExt(ExtSupportedVersions, 0)), alert.DecodeError},
+		{"supported_versions odd", chWithExts(helloExt(ExtSupportedVersions, 3, 3, 4, 3)), alert.DecodeError},
+		{"supported_versions uint16 length", chWithExts(helloExt(ExtSupportedVersions, 0, 2, 3, 4)), alert.DecodeError},
+		{"cookie empty", chWithExts(helloExt(ExtCookie, 0, 0)), alert.DecodeError},
+		{"psk modes empty", chWithExts(helloExt(ExtPSKKeyExchangeModes, 0)), alert.DecodeError},
+		{"key_share empty key", chWithExts(helloExt(ExtKeyShare, 0, 4, 0, 0x1d, 0, 0)), alert.DecodeError},
+		{"key_share truncated entry", chWithExts(helloExt(ExtKeyShare, 0, 3, 0, 0x1d, 0)), alert.DecodeError},
+		{"key_share no list", chWithExts(helloExt(ExtKeyShare)), alert.DecodeError},
+		{"psk no identities", chWithExts(helloExt(ExtPreSharedKey, append([]byte{0, 0, 0, 33, 32}, make([]byte, 32)...)...)), alert.DecodeError},
+		{"psk empty identity", chWithExts(helloExt(ExtPreSharedKey, append([]byte{0, 6, 0, 0, 0, 0, 0, 0, 0, 33, 32}, make([]byte, 32)...)...)), alert.DecodeError},
+		{"psk no binders", chWithExts(helloExt(ExtPreSharedKey, 0, 7, 0, 1, 'a', 0, 0, 0, 0, 0, 0)), alert.DecodeError},
+		{"psk short binder", chWithExts(helloExt(ExtPreSharedKey, 0, 7, 0, 1, 'a', 0, 0, 0, 0, 0, 2, 1, 0)), alert.DecodeError},
+		{"psk missing age", chWithExts(helloExt(ExtPreSharedKey, 0, 3, 0, 1, 'a', 0, 0)), alert.DecodeError},
+		{"psk trailing", chWithExts(helloExt(ExtPreSharedKey, append(psk.Data[:len(psk.Data):len(psk.Data)], 0)...)), alert.DecodeError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseClientHello(tt.msg)
-			wantAlert(t, err, tt.want)
+			helloWantAlert(t, err, tt.want)
 		})
 	}
 	// The well-formed neighbours of the cases above parse.
 	for _, msg := range [][]byte{
-		valid, chWith(psk), chWith(ext(ExtStatusRequest, 2)), chWith(ext(ExtStatusRequest, 1, 0, 0, 0, 0)),
-		chWith(ext(ExtServerName, 0, 8, 0, 0, 1, 'a', 7, 0, 1, 'b')), chWith(ext(ExtKeyShare, 0, 0)),
-		chWith(ext(ExtSessionTicket, 1, 2, 3)), withHeader(TypeClientHello, fixed),
-		withHeader(TypeClientHello, append(fixed[:len(fixed):len(fixed)], 0, 0)),
+		valid, chWithExts(psk), chWithExts(helloExt(ExtStatusRequest, 2)), chWithExts(helloExt(ExtStatusRequest, 1, 0, 0, 0, 0)),
+		chWithExts(helloExt(ExtServerName, 0, 8, 0, 0, 1, 'a', 7, 0, 1, 'b')), chWithExts(helloExt(ExtKeyShare, 0, 0)),
+		chWithExts(helloExt(ExtSessionTicket, 1, 2, 3)), helloWithHeader(TypeClientHello, fixed),
+		helloWithHeader(TypeClientHello, append(fixed[:len(fixed):len(fixed)], 0, 0)),
 	} {
 		if _, err := ParseClientHello(msg); err != nil {
 			t.Errorf("%x: %v", msg, err)
@@ -360,7 +360,7 @@ func TestParseClientHelloMalformed(t *testing.T) {
 }
 
 func TestClientHelloUnknownAndOtherNameTypes(t *testing.T) {
-	m, err := ParseClientHello(chWith(ext(ExtServerName, 0, 4, 7, 0, 1, 'b'), ext(0xfafa, 9), ext(ExtStatusRequest, 2, 5)))
+	m, err := ParseClientHello(chWithExts(helloExt(ExtServerName, 0, 4, 7, 0, 1, 'b'), helloExt(0xfafa, 9), helloExt(ExtStatusRequest, 2, 5)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,7 +386,7 @@ func TestClientHelloPrefixes(t *testing.T) {
 			t.Fatal(err)
 		}
 		extsStart := 2 + 32 + 1 + len(m.LegacySessionID) + 2 + 2*len(m.CipherSuites) + 1 + len(m.LegacyCompressionMethods)
-		checkPrefixes(t, msg, extsStart, func(b []byte) error { _, err := ParseClientHello(b); return err })
+		helloCheckPrefixes(t, msg, extsStart, func(b []byte) error { _, err := ParseClientHello(b); return err })
 	}
 }
 
@@ -397,7 +397,7 @@ func clientHelloSeeds(f *testing.F) {
 	for _, v := range clientHelloVectors() {
 		f.Add(v.Marshal())
 	}
-	f.Add(chWith(ext(ExtServerName, 0, 8, 0, 0, 1, 'a', 7, 0, 1, 'b'), ext(ExtStatusRequest, 2)))
+	f.Add(chWithExts(helloExt(ExtServerName, 0, 8, 0, 0, 1, 'a', 7, 0, 1, 'b'), helloExt(ExtStatusRequest, 2)))
 }
 
 func FuzzParseClientHello(f *testing.F) {
@@ -413,16 +413,16 @@ func FuzzParseClientHello(f *testing.F) {
 		if n, err := TruncatedClientHelloLen(msg); err == nil && (n > len(msg) || !bytes.Equal(msg[:n], m.RawTruncated())) {
 			t.Fatalf("TruncatedClientHelloLen = %d of %d", n, len(msg))
 		}
-		m.ExtraExtensions = unknownExtensions(m.Extensions, knownCH)
+		m.ExtraExtensions = helloUnknown(m.Extensions, helloKnownCH)
 		raw := m.Marshal()
 		m2, err := ParseClientHello(raw)
 		if err != nil {
 			t.Fatalf("re-marshalled ClientHello does not parse: %v\n%x", err, raw)
 		}
-		if !sameTyped(m, m2, true) {
+		if !helloSameTyped(m, m2, true) {
 			t.Fatalf("round trip changed the ClientHello:\n%+v\n%+v", m, m2)
 		}
-		m2.ExtraExtensions = unknownExtensions(m2.Extensions, knownCH)
+		m2.ExtraExtensions = helloUnknown(m2.Extensions, helloKnownCH)
 		if again := m2.Marshal(); !bytes.Equal(again, raw) {
 			t.Fatalf("Marshal is not stable")
 		}

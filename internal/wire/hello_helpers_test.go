@@ -9,9 +9,9 @@ import (
 	"github.com/hushtls/hush/internal/alert"
 )
 
-// extRecordSizeLimit is record_size_limit (RFC 8449), which the RFC 8448
+// helloExtRecordSizeLimit is record_size_limit (RFC 8449), which the RFC 8448
 // traces carry and this package does not type.
-const extRecordSizeLimit uint16 = 28
+const helloExtRecordSizeLimit uint16 = 28
 
 // helloUnhex decodes hex octets as the RFC 8448 traces print them: pairs of
 // hex digits separated by spaces and line breaks.
@@ -24,10 +24,10 @@ func helloUnhex(t testing.TB, s string) []byte {
 	return b
 }
 
-// knownCH, knownSH and knownEE are the extensions each parser types; the
+// helloKnownCH, helloKnownSH and helloKnownEE are the extensions each parser types; the
 // others belong in ExtraExtensions to re-marshal a parsed message.
 var (
-	knownCH = map[uint16]bool{
+	helloKnownCH = map[uint16]bool{
 		ExtServerName: true, ExtStatusRequest: true, ExtSupportedGroups: true,
 		ExtECPointFormats: true, ExtSignatureAlgorithms: true, ExtALPN: true,
 		ExtSCT: true, ExtExtendedMasterSecret: true, ExtSessionTicket: true,
@@ -36,21 +36,21 @@ var (
 		ExtSignatureAlgorithmsCert: true, ExtKeyShare: true,
 		ExtRenegotiationInfo: true,
 	}
-	knownSH = map[uint16]bool{
+	helloKnownSH = map[uint16]bool{
 		ExtSupportedVersions: true, ExtKeyShare: true, ExtCookie: true,
 		ExtPreSharedKey: true, ExtALPN: true, ExtStatusRequest: true,
 		ExtSCT: true, ExtECPointFormats: true, ExtExtendedMasterSecret: true,
 		ExtRenegotiationInfo: true, ExtSessionTicket: true,
 	}
-	knownEE = map[uint16]bool{
+	helloKnownEE = map[uint16]bool{
 		ExtSupportedGroups: true, ExtServerName: true, ExtALPN: true,
 		ExtEarlyData: true,
 	}
 )
 
-// unknownExtensions returns the extensions of exts whose type is not in
+// helloUnknown returns the extensions of exts whose type is not in
 // known, in order.
-func unknownExtensions(exts []Extension, known map[uint16]bool) []Extension {
+func helloUnknown(exts []Extension, known map[uint16]bool) []Extension {
 	var out []Extension
 	for _, e := range exts {
 		if !known[e.Type] {
@@ -60,9 +60,9 @@ func unknownExtensions(exts []Extension, known map[uint16]bool) []Extension {
 	return out
 }
 
-// typedFields returns a copy of the message pointed to by msg with Raw,
+// helloTypedFields returns a copy of the message pointed to by msg with Raw,
 // Extensions and ExtraExtensions cleared, leaving the typed fields.
-func typedFields(msg any) any {
+func helloTypedFields(msg any) any {
 	v := reflect.ValueOf(msg).Elem()
 	c := reflect.New(v.Type()).Elem()
 	c.Set(v)
@@ -72,23 +72,23 @@ func typedFields(msg any) any {
 	return c.Interface()
 }
 
-// sameTyped reports whether two messages have the same typed fields. With
+// helloSameTyped reports whether two messages have the same typed fields. With
 // strict, nil and empty slices differ (as two parses of one encoding must
 // agree on them); without, they are equal (for hand-built values).
-func sameTyped(a, b any, strict bool) bool {
-	x, y := typedFields(a), typedFields(b)
+func helloSameTyped(a, b any, strict bool) bool {
+	x, y := helloTypedFields(a), helloTypedFields(b)
 	if strict {
 		return reflect.DeepEqual(x, y)
 	}
-	return looseEqual(reflect.ValueOf(x), reflect.ValueOf(y))
+	return helloLooseEqual(reflect.ValueOf(x), reflect.ValueOf(y))
 }
 
-// looseEqual is reflect.DeepEqual with nil slices equal to empty ones.
-func looseEqual(a, b reflect.Value) bool {
+// helloLooseEqual is reflect.DeepEqual with nil slices equal to empty ones.
+func helloLooseEqual(a, b reflect.Value) bool {
 	switch a.Kind() {
 	case reflect.Struct:
 		for i := range a.NumField() {
-			if !looseEqual(a.Field(i), b.Field(i)) {
+			if !helloLooseEqual(a.Field(i), b.Field(i)) {
 				return false
 			}
 		}
@@ -98,7 +98,7 @@ func looseEqual(a, b reflect.Value) bool {
 			return false
 		}
 		for i := range a.Len() {
-			if !looseEqual(a.Index(i), b.Index(i)) {
+			if !helloLooseEqual(a.Index(i), b.Index(i)) {
 				return false
 			}
 		}
@@ -108,8 +108,8 @@ func looseEqual(a, b reflect.Value) bool {
 	}
 }
 
-// wantAlert fails t unless err carries alert want.
-func wantAlert(t *testing.T, err error, want alert.Alert) {
+// helloWantAlert fails t unless err carries alert want.
+func helloWantAlert(t *testing.T, err error, want alert.Alert) {
 	t.Helper()
 	if err == nil {
 		t.Fatalf("parsed, want %v", want)
@@ -123,17 +123,17 @@ func wantAlert(t *testing.T, err error, want alert.Alert) {
 	}
 }
 
-// withHeader wraps body in a handshake header of type typ.
-func withHeader(typ HandshakeType, body []byte) []byte {
+// helloWithHeader wraps body in a handshake header of type typ.
+func helloWithHeader(typ HandshakeType, body []byte) []byte {
 	n := len(body)
 	return append([]byte{byte(typ), byte(n >> 16), byte(n >> 8), byte(n)}, body...)
 }
 
-// checkPrefixes checks that no strict prefix of msg parses, neither as is
+// helloCheckPrefixes checks that no strict prefix of msg parses, neither as is
 // nor re-wrapped in a header whose length matches the prefix, except the
 // re-wrapped body cut at extsStart (the position of the extensions block
 // in the body, or -1), which is a valid message without extensions.
-func checkPrefixes(t *testing.T, msg []byte, extsStart int, parse func([]byte) error) {
+func helloCheckPrefixes(t *testing.T, msg []byte, extsStart int, parse func([]byte) error) {
 	t.Helper()
 	for k := range len(msg) {
 		if parse(msg[:k]) == nil {
@@ -142,7 +142,7 @@ func checkPrefixes(t *testing.T, msg []byte, extsStart int, parse func([]byte) e
 	}
 	body := msg[HeaderLen:]
 	for j := range len(body) {
-		err := parse(withHeader(HandshakeType(msg[0]), body[:j]))
+		err := parse(helloWithHeader(HandshakeType(msg[0]), body[:j]))
 		if j == extsStart {
 			if err != nil {
 				t.Errorf("body cut before its extensions does not parse: %v", err)
