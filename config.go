@@ -1,0 +1,225 @@
+package hush
+
+import (
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/hushtls/hush/internal/handshake"
+)
+
+// ClientAuthType declares the server's policy for client certificates, with
+// crypto/tls's meanings.
+type ClientAuthType int
+
+// Client authentication policies.
+const (
+	// NoClientCert: no certificate is requested.
+	NoClientCert ClientAuthType = iota
+	// RequestClientCert: a certificate is requested but not required nor
+	// verified.
+	RequestClientCert
+	// RequireAnyClientCert: a certificate is required but not verified.
+	RequireAnyClientCert
+	// VerifyClientCertIfGiven: a certificate is requested and, if sent,
+	// verified against ClientCAs.
+	VerifyClientCertIfGiven
+	// RequireAndVerifyClientCert: a certificate is required and verified.
+	RequireAndVerifyClientCert
+)
+
+// ClientHelloInfo is what a server's GetCertificate callback learns of the
+// ClientHello.
+type ClientHelloInfo struct {
+	// ServerName is the requested host (SNI), or empty.
+	ServerName string
+	// CipherSuites, SupportedCurves, SignatureSchemes, SupportedProtos and
+	// SupportedVersions are what the client offered.
+	CipherSuites      []uint16
+	SupportedCurves   []CurveID
+	SignatureSchemes  []uint16
+	SupportedProtos   []string
+	SupportedVersions []uint16
+}
+
+// Config configures a client or a server. Fields have crypto/tls's
+// meanings except where noted. A Config may be shared by many connections
+// once in use; do not change it then.
+type Config struct {
+	// Rand is the source of randomness; nil means crypto/rand.
+	Rand io.Reader
+	// Time returns the current time for certificate verification; nil
+	// means time.Now.
+	Time func() time.Time
+
+	// Certificates are the server's certificate chains (or the client's,
+	// sent when the server requests one).
+	Certificates []Certificate
+	// GetCertificate, when set, picks the server certificate from the
+	// ClientHello; returning nil, nil falls back to Certificates.
+	GetCertificate func(*ClientHelloInfo) (*Certificate, error)
+
+	// RootCAs verifies servers; nil means the system pool.
+	RootCAs *x509.CertPool
+	// ServerName is the host the client asks for (SNI) and verifies.
+	ServerName string
+	// InsecureSkipVerify turns off verification of the server's chain and
+	// name. Only for tests.
+	InsecureSkipVerify bool
+	// ClientAuth is the server's client certificate policy.
+	ClientAuth ClientAuthType
+	// ClientCAs verifies client certificates.
+	ClientCAs *x509.CertPool
+	// VerifyPeerCertificate, when set, is called after normal verification
+	// with the raw chain and the verified chains.
+	VerifyPeerCertificate func(rawCerts [][]byte, verifiedChains [][]*x509.Certificate) error
+	// VerifyConnection, when set, is called at the end of the handshake;
+	// an error aborts it.
+	VerifyConnection func(ConnectionState) error
+
+	// NextProtos lists the ALPN protocols, in preference order.
+	NextProtos []string
+
+	// MinVersion and MaxVersion bound the version; zero means TLS 1.2 and
+	// TLS 1.3. Versions below TLS 1.2 are not supported.
+	MinVersion uint16
+	MaxVersion uint16
+
+	// CipherSuites is one ordered list for TLS 1.3 and TLS 1.2. On a server
+	// it is the preference order, applied strictly (crypto/tls cannot do
+	// this for TLS 1.3); on a client it is exactly what is offered. Nil
+	// means the hardware-aware default of package suites, under which a
+	// server also follows a client that lists ChaCha20-Poly1305 first.
+	CipherSuites []uint16
+	// CurvePreferences lists the key exchange groups in preference order.
+	// The client sends a key share for the first (and for X25519 too when
+	// the first is X25519MLKEM768); the server picks by this order.
+	CurvePreferences []CurveID
+
+	// EnableRSAKeyExchange allows the TLS 1.2 static-RSA key exchange. It
+	// has no forward secrecy; off by default.
+	EnableRSAKeyExchange bool
+
+	// KeyLogWriter, when set, receives secrets in the NSS key log format
+	// so tools like Wireshark can decrypt a capture. It breaks security;
+	// use it only for debugging.
+	KeyLogWriter io.Writer
+
+	// HandshakeTimeout bounds the whole handshake of a connection made by
+	// Server or a Listener; zero means no bound beyond the deadlines.
+	HandshakeTimeout time.Duration
+}
+
+// Clone returns a shallow copy of c.
+func (c *Config) Clone() *Config {
+	if c == nil {
+		return nil
+	}
+	n := *c
+	return &n
+}
+
+var keyLogMu sync.Mutex
+
+func (c *Config) minVersion() uint16 {
+	if c.MinVersion == 0 || c.MinVersion < VersionTLS12 {
+		return VersionTLS12
+	}
+	return c.MinVersion
+}
+
+func (c *Config) maxVersion() uint16 {
+	if c.MaxVersion == 0 || c.MaxVersion > VersionTLS13 {
+		return VersionTLS13
+	}
+	return c.MaxVersion
+}
+
+var errNoCertificates = errors.New("hush: server Config has neither Certificates nor GetCertificate")
+
+// params translates the public configuration into the handshake's.
+func (c *Config) params(isClient bool) (*handshake.Params, error) {
+	p := &handshake.Params{
+		IsClient:              isClient,
+		Rand:                  c.Rand,
+		Time:                  c.Time,
+		MinVersion:            c.minVersion(),
+		MaxVersion:            c.maxVersion(),
+		CipherSuites:          c.CipherSuites,
+		StrictSuiteOrder:      len(c.CipherSuites) > 0,
+		EnableRSAKex:          c.EnableRSAKeyExchange,
+		ServerName:            c.ServerName,
+		InsecureSkipVerify:    c.InsecureSkipVerify,
+		RootCAs:               c.RootCAs,
+		ClientAuth:            int(c.ClientAuth),
+		ClientCAs:             c.ClientCAs,
+		NextProtos:            c.NextProtos,
+		VerifyPeerCertificate: c.VerifyPeerCertificate,
+	}
+	for _, g := range c.CurvePreferences {
+		p.CurvePreferences = append(p.CurvePreferences, uint16(g))
+	}
+	for i := range c.Certificates {
+		hc, err := c.Certificates[i].internal()
+		if err != nil {
+			return nil, err
+		}
+		p.Certificates = append(p.Certificates, hc)
+	}
+	if c.GetCertificate != nil {
+		get := c.GetCertificate
+		p.GetCertificate = func(hi *handshake.HelloInfo) (*handshake.Certificate, error) {
+			info := &ClientHelloInfo{
+				ServerName:        hi.ServerName,
+				CipherSuites:      hi.CipherSuites,
+				SignatureSchemes:  hi.SignatureSchemes,
+				SupportedProtos:   hi.SupportedProtos,
+				SupportedVersions: hi.SupportedVersions,
+			}
+			for _, g := range hi.SupportedGroups {
+				info.SupportedCurves = append(info.SupportedCurves, CurveID(g))
+			}
+			cert, err := get(info)
+			if err != nil || cert == nil {
+				return nil, err
+			}
+			return cert.internal()
+		}
+	}
+	if isClient {
+		if c.ServerName == "" && !c.InsecureSkipVerify {
+			return nil, errors.New("hush: either ServerName or InsecureSkipVerify must be set in the Config")
+		}
+	} else if len(c.Certificates) == 0 && c.GetCertificate == nil {
+		return nil, errNoCertificates
+	}
+	return p, nil
+}
+
+// internal converts a Certificate for the handshake.
+func (c *Certificate) internal() (*handshake.Certificate, error) {
+	if len(c.Certificate) == 0 {
+		return nil, errors.New("hush: Certificate has no certificate chain")
+	}
+	signer, ok := c.PrivateKey.(crypto.Signer)
+	if !ok {
+		return nil, errors.New("hush: certificate private key does not implement crypto.Signer")
+	}
+	leaf := c.Leaf
+	if leaf == nil {
+		var err error
+		if leaf, err = x509.ParseCertificate(c.Certificate[0]); err != nil {
+			return nil, err
+		}
+	}
+	return &handshake.Certificate{
+		Chain:      c.Certificate,
+		Key:        signer,
+		Leaf:       leaf,
+		OCSPStaple: c.OCSPStaple,
+		SCTs:       c.SignedCertificateTimestamps,
+	}, nil
+}

@@ -1,0 +1,353 @@
+package hush
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hushtls/hush/internal/alert"
+	"github.com/hushtls/hush/internal/handshake"
+	"github.com/hushtls/hush/internal/record"
+	"github.com/hushtls/hush/internal/wire"
+)
+
+// Conn is a TLS connection over a net.Conn. It is a net.Conn itself: one
+// goroutine may Read while another Writes, deadlines apply to the handshake
+// and afterwards, and after a fatal error every call returns that error.
+//
+// Conn is the only layer that does I/O, holds locks, applies deadlines and
+// sends alerts. Locks are taken in the order handshakeMu, in, out.
+type Conn struct {
+	conn     net.Conn
+	isClient bool
+	config   *Config
+
+	handshakeMu   sync.Mutex
+	handshakeErr  error
+	handshakeDone atomic.Bool
+	result        *handshake.Result
+
+	errMu sync.Mutex
+	err   error // sticky fatal error
+
+	in  inHalf
+	out outHalf
+
+	closed        atomic.Bool
+	writeDeadline atomic.Int64 // unix nanoseconds of the user's write deadline, 0 when none
+	keyLogRandom  []byte
+
+	keyUpdatesInRow int // received without application data between them; c.in locked
+}
+
+// Client returns a client-side TLS connection over conn. The handshake runs
+// on the first Read or Write, or on Handshake.
+func Client(conn net.Conn, config *Config) *Conn {
+	return &Conn{conn: conn, isClient: true, config: orDefault(config)}
+}
+
+// Server returns a server-side TLS connection over conn. config must hold a
+// certificate or GetCertificate.
+func Server(conn net.Conn, config *Config) *Conn {
+	return &Conn{conn: conn, config: orDefault(config)}
+}
+
+func orDefault(c *Config) *Config {
+	if c == nil {
+		return &Config{}
+	}
+	return c
+}
+
+// NetConn returns the underlying connection.
+func (c *Conn) NetConn() net.Conn { return c.conn }
+
+// LocalAddr returns the local network address.
+func (c *Conn) LocalAddr() net.Addr { return c.conn.LocalAddr() }
+
+// RemoteAddr returns the remote network address.
+func (c *Conn) RemoteAddr() net.Addr { return c.conn.RemoteAddr() }
+
+// SetDeadline sets the read and write deadlines.
+func (c *Conn) SetDeadline(t time.Time) error {
+	c.storeWriteDeadline(t)
+	return c.conn.SetDeadline(t)
+}
+
+// SetReadDeadline sets the read deadline.
+func (c *Conn) SetReadDeadline(t time.Time) error { return c.conn.SetReadDeadline(t) }
+
+// SetWriteDeadline sets the write deadline. A Write that times out leaves
+// the stream in an unknown state, so it is fatal for the connection.
+func (c *Conn) SetWriteDeadline(t time.Time) error {
+	c.storeWriteDeadline(t)
+	return c.conn.SetWriteDeadline(t)
+}
+
+func (c *Conn) storeWriteDeadline(t time.Time) {
+	if t.IsZero() {
+		c.writeDeadline.Store(0)
+	} else {
+		c.writeDeadline.Store(t.UnixNano())
+	}
+}
+
+// Handshake runs the handshake if it has not run yet. Most programs need
+// not call it: the first Read or Write does.
+func (c *Conn) Handshake() error {
+	return c.HandshakeContext(context.Background())
+}
+
+// HandshakeContext is Handshake bounded by ctx: when ctx is done before the
+// handshake completes, the connection is closed and ctx's error returned.
+func (c *Conn) HandshakeContext(ctx context.Context) (err error) {
+	if c.handshakeDone.Load() {
+		return nil
+	}
+	if ctx.Done() != nil {
+		done := make(chan struct{})
+		interrupted := make(chan error, 1)
+		go func() {
+			select {
+			case <-ctx.Done():
+				_ = c.conn.Close()
+				interrupted <- ctx.Err()
+			case <-done:
+				interrupted <- nil
+			}
+		}()
+		defer func() {
+			close(done)
+			if ctxErr := <-interrupted; ctxErr != nil && err != nil {
+				err = ctxErr
+			}
+		}()
+	}
+	c.handshakeMu.Lock()
+	defer c.handshakeMu.Unlock()
+	if c.handshakeDone.Load() {
+		return nil
+	}
+	if c.handshakeErr != nil {
+		return c.handshakeErr
+	}
+	c.handshakeErr = c.runHandshake()
+	return c.handshakeErr
+}
+
+// runHandshake drives the state machine: read a message, hand it over,
+// apply the actions, until the machine is done.
+func (c *Conn) runHandshake() error {
+	if !c.isClient && c.config.HandshakeTimeout > 0 {
+		deadline := time.Now().Add(c.config.HandshakeTimeout)
+		_ = c.conn.SetDeadline(deadline)
+		defer func() {
+			_ = c.conn.SetReadDeadline(time.Time{})
+			if wd := c.writeDeadline.Load(); wd != 0 {
+				_ = c.conn.SetWriteDeadline(time.Unix(0, wd))
+			} else {
+				_ = c.conn.SetWriteDeadline(time.Time{})
+			}
+		}()
+	}
+	params, err := c.config.params(c.isClient)
+	if err != nil {
+		return c.fatal(alert.Wrap(alert.InternalError, err))
+	}
+	if c.config.VerifyConnection != nil {
+		verify := c.config.VerifyConnection
+		params.VerifyConnection = func(r *handshake.Result) error {
+			return verify(c.stateFrom(r, true))
+		}
+	}
+	var m *handshake.Machine
+	if c.isClient {
+		var actions []handshake.Action
+		m, actions, err = handshake.NewClient(params)
+		if err != nil {
+			return c.fatal(err)
+		}
+		c.keyLogRandom = m.ClientRandom()
+		if err := c.apply(actions); err != nil {
+			return err
+		}
+	} else {
+		m = handshake.NewServer(params)
+	}
+	c.in.machine = m
+	for !m.Done() {
+		msg, err := c.readHandshake()
+		if err != nil {
+			return err
+		}
+		actions, err := m.Handle(msg)
+		if err != nil {
+			return c.fatal(err)
+		}
+		if c.keyLogRandom == nil {
+			c.keyLogRandom = m.ClientRandom()
+		}
+		if err := c.apply(actions); err != nil {
+			return err
+		}
+	}
+	c.result = m.Result()
+	c.in.Lock()
+	c.in.machine = nil
+	c.in.Unlock()
+	c.handshakeDone.Store(true)
+	return nil
+}
+
+// apply carries out the machine's actions in order.
+func (c *Conn) apply(actions []handshake.Action) error {
+	for _, a := range actions {
+		var err error
+		switch a.Kind {
+		case handshake.ActSend:
+			c.out.Lock()
+			c.out.hsPending = append(c.out.hsPending, a.Data...)
+			c.out.Unlock()
+		case handshake.ActSendCCS:
+			c.out.Lock()
+			c.out.packHandshake()
+			c.out.buf = record.AppendHeader(c.out.buf, record.TypeChangeCipherSpec, wire.VersionTLS12, 1)
+			c.out.buf = append(c.out.buf, 1)
+			c.out.Unlock()
+		case handshake.ActFlush:
+			c.out.Lock()
+			err = c.flushLocked()
+			c.out.Unlock()
+		case handshake.ActWriteKeys:
+			c.out.Lock()
+			c.out.packHandshake()
+			c.out.prot, c.out.secret = a.Keys, a.Secret
+			c.out.Unlock()
+		case handshake.ActReadKeys:
+			c.in.Lock()
+			// RFC 8446, Section 5.1: "Handshake messages MUST NOT span key
+			// changes. Implementations MUST verify that all messages
+			// immediately preceding a key change align with a record
+			// boundary; if not, then they MUST terminate the connection
+			// with an "unexpected_message" alert."
+			if c.in.hs.Buffered() != 0 {
+				err = alert.New(alert.UnexpectedMessage, "handshake message spans a key change")
+			}
+			c.in.prot, c.in.secret = a.Keys, a.Secret
+			c.in.Unlock()
+			if err != nil {
+				return c.fatal(err)
+			}
+		case handshake.ActKeyLog:
+			c.writeKeyLog(a.Label, a.Data)
+		}
+		if err != nil {
+			return c.fatal(err)
+		}
+	}
+	return nil
+}
+
+func (c *Conn) writeKeyLog(label string, secret []byte) {
+	w := c.config.KeyLogWriter
+	if w == nil {
+		return
+	}
+	line := make([]byte, 0, len(label)+2+2*len(c.keyLogRandom)+2*len(secret)+1)
+	line = append(line, label...)
+	line = append(line, ' ')
+	line = appendHex(line, c.keyLogRandom)
+	line = append(line, ' ')
+	line = appendHex(line, secret)
+	line = append(line, '\n')
+	keyLogMu.Lock()
+	_, _ = w.Write(line)
+	keyLogMu.Unlock()
+}
+
+func appendHex(dst, b []byte) []byte {
+	const digits = "0123456789abcdef"
+	for _, v := range b {
+		dst = append(dst, digits[v>>4], digits[v&15])
+	}
+	return dst
+}
+
+// stickyErr returns the connection's fatal error, if any.
+func (c *Conn) stickyErr() error {
+	c.errMu.Lock()
+	defer c.errMu.Unlock()
+	return c.err
+}
+
+// fatal is the one place that turns an error into an alert on the wire: it
+// sends the alert the error carries (internal_error when it carries none),
+// once, and makes the error sticky. Network errors send nothing.
+func (c *Conn) fatal(err error) error {
+	c.errMu.Lock()
+	if c.err != nil {
+		c.errMu.Unlock()
+		return c.err
+	}
+	var ae *AlertError
+	var ne net.Error
+	switch {
+	case errors.As(err, &ae), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, net.ErrClosed), errors.As(err, &ne):
+		c.err = err
+		c.errMu.Unlock()
+		return err
+	}
+	a, ok := alert.Of(err)
+	if !ok {
+		a = alert.InternalError
+	}
+	ae = &AlertError{Alert: Alert(a), Err: err}
+	c.err = ae
+	c.errMu.Unlock()
+	c.sendAlert(a, alert.LevelFatal)
+	return ae
+}
+
+// sendAlert writes an alert record, best effort, under the current write
+// protection.
+func (c *Conn) sendAlert(a alert.Alert, level uint8) {
+	if !c.out.TryLock() {
+		// A Write is blocked on the network; the alert cannot be sent
+		// without waiting for it.
+		return
+	}
+	defer c.out.Unlock()
+	c.out.packHandshake()
+	c.out.sealRecord(record.TypeAlert, []byte{level, byte(a)})
+	_, _ = c.conn.Write(c.out.buf)
+	c.out.buf = c.out.buf[:0]
+}
+
+// flushLocked writes the pending records. c.out is locked.
+func (c *Conn) flushLocked() error {
+	c.out.packHandshake()
+	if len(c.out.buf) == 0 {
+		return nil
+	}
+	_, err := c.conn.Write(c.out.buf)
+	c.out.buf = c.out.buf[:0]
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+// ConnectionState returns what the handshake negotiated.
+func (c *Conn) ConnectionState() ConnectionState {
+	c.handshakeMu.Lock()
+	defer c.handshakeMu.Unlock()
+	if !c.handshakeDone.Load() {
+		return ConnectionState{}
+	}
+	return c.stateFrom(c.result, false)
+}

@@ -1,0 +1,128 @@
+package hush
+
+import (
+	"github.com/hushtls/hush/internal/alert"
+	"github.com/hushtls/hush/internal/keyschedule"
+	"github.com/hushtls/hush/internal/record"
+	"github.com/hushtls/hush/internal/wire"
+)
+
+// maxKeyUpdatesInRow bounds how many KeyUpdates a peer may send without
+// any application data between them, so it cannot keep us busy forever.
+const maxKeyUpdatesInRow = 32
+
+// handlePostHandshake processes handshake messages that arrive after the
+// handshake (RFC 8446, Section 4.6). c.in is locked.
+func (c *Conn) handlePostHandshake() error {
+	in := &c.in
+	if in.hs == nil {
+		return nil
+	}
+	if len(in.plain) > 0 {
+		c.keyUpdatesInRow = 0
+	}
+	for {
+		msg, ok := in.hs.Next()
+		if !ok {
+			return nil
+		}
+		if c.result.Version != wire.VersionTLS13 {
+			return c.fatal(alert.New(alert.UnexpectedMessage, "handshake message %d after the TLS 1.2 handshake", msg[0]))
+		}
+		switch wire.HandshakeType(msg[0]) {
+		case wire.TypeNewSessionTicket:
+			if c.isClient {
+				// Validated, then dropped until resumption exists.
+				if _, err := wire.ParseNewSessionTicket13(msg); err != nil {
+					return c.fatal(err)
+				}
+				continue
+			}
+		case wire.TypeKeyUpdate:
+			ku, err := wire.ParseKeyUpdate(msg)
+			if err != nil {
+				return c.fatal(err)
+			}
+			if err := c.handleKeyUpdate(ku); err != nil {
+				return err
+			}
+			continue
+		}
+		return c.fatal(alert.New(alert.UnexpectedMessage, "unexpected post-handshake message type %d", msg[0]))
+	}
+}
+
+// handleKeyUpdate applies a received KeyUpdate (RFC 8446, Section 4.6.3).
+func (c *Conn) handleKeyUpdate(ku *wire.KeyUpdate) error {
+	in := &c.in
+	// RFC 8446, Section 5.1: handshake messages MUST NOT span key changes.
+	if in.hs.Buffered() != 0 {
+		return c.fatal(alert.New(alert.UnexpectedMessage, "KeyUpdate not at the end of its record"))
+	}
+	c.keyUpdatesInRow++
+	if c.keyUpdatesInRow > maxKeyUpdatesInRow {
+		return c.fatal(alert.New(alert.UnexpectedMessage, "more than %d KeyUpdates without application data", maxKeyUpdatesInRow))
+	}
+	suite := c.result.Suite
+	in.secret = keyschedule.NextTrafficSecret(suite.Hash, in.secret)
+	key, iv := keyschedule.TrafficKey(suite.Hash, in.secret, suite.KeyLen, suite.IVLen)
+	prot, err := record.NewTLS13(suite, key, iv)
+	if err != nil {
+		return c.fatal(alert.Wrap(alert.InternalError, err))
+	}
+	in.prot = prot
+	if !ku.UpdateRequested {
+		return nil
+	}
+	// RFC 8446, Section 4.6.3: "If the request_update field is set to
+	// "update_requested", then the receiver MUST send a KeyUpdate of its
+	// own with request_update set to "update_not_requested" prior to
+	// sending its next Application Data record."
+	c.out.Lock()
+	defer c.out.Unlock()
+	if c.out.closed {
+		return nil
+	}
+	if err := c.updateWriteKeyLocked(false); err != nil {
+		return c.fatal(err)
+	}
+	return nil
+}
+
+// updateWriteKeyLocked sends a KeyUpdate under the current write key, then
+// moves to the next one. c.out is locked.
+func (c *Conn) updateWriteKeyLocked(requestUpdate bool) error {
+	if c.result.Version != wire.VersionTLS13 {
+		return alert.New(alert.InternalError, "the write key is exhausted and TLS 1.2 has no KeyUpdate")
+	}
+	msg := (&wire.KeyUpdate{UpdateRequested: requestUpdate}).Marshal()
+	c.out.sealRecord(record.TypeHandshake, msg)
+	if _, err := c.conn.Write(c.out.buf); err != nil {
+		c.out.buf = c.out.buf[:0]
+		return err
+	}
+	c.out.buf = c.out.buf[:0]
+	suite := c.result.Suite
+	c.out.secret = keyschedule.NextTrafficSecret(suite.Hash, c.out.secret)
+	key, iv := keyschedule.TrafficKey(suite.Hash, c.out.secret, suite.KeyLen, suite.IVLen)
+	prot, err := record.NewTLS13(suite, key, iv)
+	if err != nil {
+		return alert.Wrap(alert.InternalError, err)
+	}
+	c.out.prot = prot
+	return nil
+}
+
+// sendKeyUpdate sends a KeyUpdate now; with requestUpdate the peer must
+// answer with its own. Tests use it; applications never need to.
+func (c *Conn) sendKeyUpdate(requestUpdate bool) error {
+	if err := c.Handshake(); err != nil {
+		return err
+	}
+	c.out.Lock()
+	defer c.out.Unlock()
+	if err := c.updateWriteKeyLocked(requestUpdate); err != nil {
+		return c.fatal(err)
+	}
+	return nil
+}

@@ -1,0 +1,291 @@
+package hush
+
+import (
+	"errors"
+	"io"
+	"net"
+	"sync"
+
+	"github.com/hushtls/hush/internal/alert"
+	"github.com/hushtls/hush/internal/handshake"
+	"github.com/hushtls/hush/internal/record"
+	"github.com/hushtls/hush/internal/wire"
+)
+
+// maxHandshakeMessage bounds one handshake message: large enough for real
+// certificate chains, small enough that a peer cannot make us buffer much.
+const maxHandshakeMessage = 64 << 10
+
+// inHalf is the reading direction.
+type inHalf struct {
+	sync.Mutex
+	prot    *record.Protector // nil before keys are installed
+	secret  []byte            // TLS 1.3 traffic secret of prot
+	raw     []byte            // bytes read from the network; raw[start:end] unconsumed
+	start   int
+	end     int
+	plain   []byte // decrypted application data not yet returned by Read
+	hs      *wire.Reassembler
+	machine *handshake.Machine // during the handshake
+	eof     bool               // close_notify received
+}
+
+// rawBufSize holds the largest TLS 1.2 record plus room to read ahead.
+const rawBufSize = record.HeaderLen + record.MaxCiphertext12 + 4096
+
+func (in *inHalf) reassembler() *wire.Reassembler {
+	if in.hs == nil {
+		in.hs = wire.NewReassembler(maxHandshakeMessage)
+	}
+	return in.hs
+}
+
+// fill makes sure raw[start:end] holds at least n bytes.
+func (c *Conn) fill(n int) error {
+	in := &c.in
+	if in.raw == nil {
+		in.raw = make([]byte, rawBufSize)
+	}
+	if in.end-in.start >= n {
+		return nil
+	}
+	if in.start > 0 && len(in.raw)-in.start < n {
+		copy(in.raw, in.raw[in.start:in.end])
+		in.end -= in.start
+		in.start = 0
+	}
+	for in.end-in.start < n {
+		m, err := c.conn.Read(in.raw[in.end:])
+		in.end += m
+		if err != nil {
+			if in.end-in.start >= n {
+				return nil
+			}
+			if errors.Is(err, io.EOF) {
+				// A stream that ends without close_notify may have been
+				// truncated by an attacker: never report it as a clean EOF.
+				return io.ErrUnexpectedEOF
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// readRecord reads and opens one record and dispatches it: application
+// data lands in in.plain, handshake bytes in the reassembler, alerts and
+// change_cipher_spec are handled. c.in is locked.
+func (c *Conn) readRecord() error {
+	in := &c.in
+	if err := c.fill(record.HeaderLen); err != nil {
+		return c.readErr(err)
+	}
+	hdr := record.ParseHeader(in.raw[in.start:])
+	limit := record.MaxPlaintext
+	if in.prot != nil {
+		limit = record.MaxCiphertext13
+		if in.prot.Version() == wire.VersionTLS12 {
+			limit = record.MaxCiphertext12
+		}
+	}
+	switch hdr.Type {
+	case record.TypeChangeCipherSpec, record.TypeAlert, record.TypeHandshake, record.TypeApplicationData:
+	default:
+		// RFC 8446, Section 5: "If a TLS implementation receives an
+		// unexpected record type, it MUST terminate the connection with an
+		// "unexpected_message" alert."
+		return c.fatal(alert.New(alert.UnexpectedMessage, "unknown record type %d", hdr.Type))
+	}
+	if hdr.Version>>8 != 3 {
+		return c.fatal(alert.New(alert.DecodeError, "record version %#04x is not TLS", hdr.Version))
+	}
+	// RFC 8446, Section 5.2: "If a TLSCiphertext ... has a length greater
+	// than 2^14 + 256 octets, the receiving endpoint MUST terminate the
+	// connection with a "record_overflow" alert."
+	if hdr.Length > limit {
+		return c.fatal(alert.New(alert.RecordOverflow, "record of %d bytes exceeds %d", hdr.Length, limit))
+	}
+	if err := c.fill(record.HeaderLen + hdr.Length); err != nil {
+		return c.readErr(err)
+	}
+	rec := in.raw[in.start : in.start+record.HeaderLen+hdr.Length]
+	in.start += len(rec)
+	if in.start == in.end {
+		in.start, in.end = 0, 0
+	}
+
+	typ, payload := hdr.Type, rec[record.HeaderLen:]
+	tls13 := in.prot == nil || in.prot.Version() == wire.VersionTLS13
+	if typ == record.TypeChangeCipherSpec && tls13 {
+		return c.handleCCS13(payload)
+	}
+	if in.prot != nil {
+		if tls13 && typ != record.TypeApplicationData {
+			// RFC 8446, Section 5.2: protected records all carry the
+			// outer type application_data.
+			return c.fatal(alert.New(alert.UnexpectedMessage, "unprotected record of type %d after keys are in use", typ))
+		}
+		var err error
+		typ, payload, err = in.prot.Open(rec)
+		if err != nil {
+			return c.fatal(err)
+		}
+	}
+	switch typ {
+	case record.TypeApplicationData:
+		if !c.handshakeDone.Load() || in.machine != nil {
+			return c.fatal(alert.New(alert.UnexpectedMessage, "application data before the handshake completed"))
+		}
+		if in.hs != nil && in.hs.Buffered() != 0 {
+			return c.fatal(alert.New(alert.UnexpectedMessage, "application data inside a fragmented handshake message"))
+		}
+		in.plain = payload
+		return nil
+	case record.TypeHandshake:
+		// RFC 8446, Section 5.1: "Implementations MUST NOT send
+		// zero-length fragments of Handshake types".
+		if len(payload) == 0 {
+			return c.fatal(alert.New(alert.UnexpectedMessage, "empty handshake record"))
+		}
+		if err := in.reassembler().Write(payload); err != nil {
+			return c.fatal(err)
+		}
+		return nil
+	case record.TypeAlert:
+		return c.handleAlert(payload)
+	case record.TypeChangeCipherSpec:
+		// RFC 8446, Section 5: "An implementation ... which receives a
+		// protected change_cipher_spec record MUST abort the handshake with
+		// an "unexpected_message" alert."
+		return c.fatal(alert.New(alert.UnexpectedMessage, "protected change_cipher_spec record"))
+	}
+	return c.fatal(alert.New(alert.UnexpectedMessage, "unknown inner content type %d", typ))
+}
+
+// readErr turns a network error while reading into the right result: a
+// timeout stays retryable, anything else is fatal.
+func (c *Conn) readErr(err error) error {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return err
+	}
+	return c.fatal(err)
+}
+
+// handleCCS13 applies RFC 8446, Section 5: "An implementation may receive an
+// unencrypted record of type change_cipher_spec consisting of the single
+// byte value 0x01 at any time after the first ClientHello message has been
+// sent or received and before the peer's Finished message has been received
+// and MUST simply drop it without further processing."
+func (c *Conn) handleCCS13(payload []byte) error {
+	m := c.in.machine
+	if m == nil || !m.MiddleboxCompat() || (!c.isClient && m.StateName() == "serverWaitClientHello") {
+		return c.fatal(alert.New(alert.UnexpectedMessage, "change_cipher_spec outside the TLS 1.3 handshake"))
+	}
+	if len(payload) != 1 || payload[0] != 1 {
+		return c.fatal(alert.New(alert.UnexpectedMessage, "malformed change_cipher_spec"))
+	}
+	return nil
+}
+
+// handleAlert processes a received alert record.
+func (c *Conn) handleAlert(payload []byte) error {
+	if len(payload) != 2 {
+		return c.fatal(alert.New(alert.DecodeError, "alert record of %d bytes", len(payload)))
+	}
+	level, code := payload[0], alert.Alert(payload[1])
+	if code == alert.CloseNotify {
+		c.in.eof = true
+		return io.EOF
+	}
+	// RFC 8446, Section 6: "All alerts listed in Section 6.2 MUST be sent
+	// with AlertLevel=fatal and MUST be treated as error alerts when
+	// received regardless of the AlertLevel in the message." user_canceled
+	// is the one closure alert besides close_notify; it is followed by
+	// close_notify, so it is dropped here.
+	if code == alert.UserCanceled && level == alert.LevelWarning {
+		return nil
+	}
+	err := &AlertError{Alert: Alert(code), Received: true}
+	c.errMu.Lock()
+	if c.err == nil {
+		c.err = err
+	}
+	c.errMu.Unlock()
+	return c.stickyErr()
+}
+
+// readHandshake returns the next complete handshake message during the
+// handshake.
+func (c *Conn) readHandshake() ([]byte, error) {
+	c.in.Lock()
+	defer c.in.Unlock()
+	for {
+		if err := c.stickyErr(); err != nil {
+			return nil, err
+		}
+		if msg, ok := c.in.reassembler().Next(); ok {
+			return msg, nil
+		}
+		if err := c.readRecord(); err != nil {
+			if err == io.EOF {
+				return nil, c.fatal(io.ErrUnexpectedEOF)
+			}
+			return nil, err
+		}
+	}
+}
+
+// Read reads application data, running the handshake first if needed. It
+// returns io.EOF once the peer has sent close_notify, and
+// io.ErrUnexpectedEOF when the stream ends without one.
+func (c *Conn) Read(b []byte) (int, error) {
+	if err := c.Handshake(); err != nil {
+		return 0, err
+	}
+	if len(b) == 0 {
+		return 0, nil
+	}
+	c.in.Lock()
+	defer c.in.Unlock()
+	for len(c.in.plain) == 0 {
+		if c.in.eof {
+			return 0, io.EOF
+		}
+		if err := c.stickyErr(); err != nil {
+			return 0, err
+		}
+		if err := c.readRecord(); err != nil {
+			return 0, err
+		}
+		if err := c.handlePostHandshake(); err != nil {
+			return 0, err
+		}
+	}
+	n := copy(b, c.in.plain)
+	c.in.plain = c.in.plain[n:]
+	// Fill the rest of b from records already buffered, without blocking.
+	for n < len(b) && len(c.in.plain) == 0 && c.bufferedRecord() {
+		if err := c.readRecord(); err != nil {
+			break // reported by the next Read
+		}
+		if err := c.handlePostHandshake(); err != nil {
+			break
+		}
+		m := copy(b[n:], c.in.plain)
+		c.in.plain = c.in.plain[m:]
+		n += m
+	}
+	return n, nil
+}
+
+// bufferedRecord reports whether a complete application data record is
+// already in the raw buffer.
+func (c *Conn) bufferedRecord() bool {
+	in := &c.in
+	if in.end-in.start < record.HeaderLen {
+		return false
+	}
+	hdr := record.ParseHeader(in.raw[in.start:])
+	return hdr.Type == record.TypeApplicationData && in.end-in.start >= record.HeaderLen+hdr.Length
+}

@@ -1,0 +1,87 @@
+package hush
+
+import (
+	"errors"
+	"sync"
+
+	"github.com/hushtls/hush/internal/record"
+	"github.com/hushtls/hush/internal/wire"
+)
+
+// outHalf is the writing direction: protection state and the buffer that
+// records are sealed into.
+type outHalf struct {
+	sync.Mutex
+	prot      *record.Protector // nil before keys are installed
+	secret    []byte            // TLS 1.3 traffic secret of prot
+	buf       []byte            // sealed records waiting to be written
+	hsPending []byte            // handshake messages waiting to be packed into records
+	closed    bool              // close_notify sent
+}
+
+// writeBatch is how much plaintext one Write seals before it hands the
+// records to the network in one call.
+const writeBatch = 64 << 10
+
+// sealRecord appends one record of type typ with payload to buf,
+// protected when keys are installed.
+func (o *outHalf) sealRecord(typ uint8, payload []byte) {
+	if o.prot == nil {
+		o.buf = record.AppendHeader(o.buf, typ, wire.VersionTLS12, len(payload))
+		o.buf = append(o.buf, payload...)
+		return
+	}
+	o.buf = o.prot.Seal(o.buf, typ, payload, 0)
+}
+
+// packHandshake moves pending handshake messages into records under the
+// current protection, several messages per record and at most 2^14 bytes
+// each (RFC 8446, Section 5.1).
+func (o *outHalf) packHandshake() {
+	for len(o.hsPending) > 0 {
+		n := min(len(o.hsPending), record.MaxPlaintext)
+		o.sealRecord(record.TypeHandshake, o.hsPending[:n])
+		o.hsPending = o.hsPending[n:]
+	}
+	o.hsPending = nil
+}
+
+var errShutdown = errors.New("hush: write after CloseWrite or Close")
+
+// Write writes b as application data, running the handshake first if
+// needed.
+func (c *Conn) Write(b []byte) (int, error) {
+	if err := c.Handshake(); err != nil {
+		return 0, err
+	}
+	c.out.Lock()
+	defer c.out.Unlock()
+	if err := c.stickyErr(); err != nil {
+		return 0, err
+	}
+	if c.out.closed {
+		return 0, errShutdown
+	}
+	n := 0
+	for len(b) > 0 {
+		batch := 0
+		for len(b) > 0 && batch < writeBatch {
+			if c.out.prot.Exhausted() {
+				if err := c.updateWriteKeyLocked(false); err != nil {
+					return n, c.fatal(err)
+				}
+			}
+			chunk := min(len(b), record.MaxPlaintext)
+			c.out.buf = c.out.prot.Seal(c.out.buf, record.TypeApplicationData, b[:chunk], 0)
+			b = b[chunk:]
+			batch += chunk
+		}
+		if _, err := c.conn.Write(c.out.buf); err != nil {
+			c.out.buf = c.out.buf[:0]
+			return n, c.fatal(err)
+		}
+		c.out.buf = c.out.buf[:0]
+		n += batch
+	}
+	return n, nil
+}
