@@ -108,6 +108,11 @@ type Config struct {
 	// use it only for debugging.
 	KeyLogWriter io.Writer
 
+	// OnHandshakeMessage, when set, is called for every handshake message
+	// and change_cipher_spec record sent or received during the handshake,
+	// in wire order: a window onto the flights for debugging and demos.
+	OnHandshakeMessage func(HandshakeMessage)
+
 	// HandshakeTimeout bounds the whole handshake of a connection made by
 	// Server or a Listener; zero means no bound beyond the deadlines.
 	HandshakeTimeout time.Duration

@@ -172,18 +172,20 @@ func (c *Conn) runHandshake() error {
 			return c.fatal(err)
 		}
 		c.keyLogRandom = m.ClientRandom()
-		if err := c.apply(actions); err != nil {
+		c.setMachine(m)
+		if err := c.apply(m, actions); err != nil {
 			return err
 		}
 	} else {
 		m = handshake.NewServer(params)
+		c.setMachine(m)
 	}
-	c.in.machine = m
 	for !m.Done() {
 		msg, err := c.readHandshake()
 		if err != nil {
 			return err
 		}
+		c.traceMessage(messageName(msg), len(msg), false, m.Version())
 		actions, err := m.Handle(msg)
 		if err != nil {
 			return c.fatal(err)
@@ -191,28 +193,34 @@ func (c *Conn) runHandshake() error {
 		if c.keyLogRandom == nil {
 			c.keyLogRandom = m.ClientRandom()
 		}
-		if err := c.apply(actions); err != nil {
+		if err := c.apply(m, actions); err != nil {
 			return err
 		}
 	}
 	c.result = m.Result()
-	c.in.Lock()
-	c.in.machine = nil
-	c.in.Unlock()
+	c.setMachine(nil)
 	c.handshakeDone.Store(true)
 	return nil
 }
 
+func (c *Conn) setMachine(m *handshake.Machine) {
+	c.in.Lock()
+	c.in.machine = m
+	c.in.Unlock()
+}
+
 // apply carries out the machine's actions in order.
-func (c *Conn) apply(actions []handshake.Action) error {
+func (c *Conn) apply(m *handshake.Machine, actions []handshake.Action) error {
 	for _, a := range actions {
 		var err error
 		switch a.Kind {
 		case handshake.ActSend:
+			c.traceMessage(messageName(a.Data), len(a.Data), true, m.Version())
 			c.out.Lock()
 			c.out.hsPending = append(c.out.hsPending, a.Data...)
 			c.out.Unlock()
 		case handshake.ActSendCCS:
+			c.traceMessage("ChangeCipherSpec", 1, true, m.Version())
 			c.out.Lock()
 			c.out.packHandshake()
 			c.out.buf = record.AppendHeader(c.out.buf, record.TypeChangeCipherSpec, wire.VersionTLS12, 1)

@@ -185,6 +185,7 @@ func (c *Conn) handleCCS13(payload []byte) error {
 	if len(payload) != 1 || payload[0] != 1 {
 		return c.fatal(alert.New(alert.UnexpectedMessage, "malformed change_cipher_spec"))
 	}
+	c.traceMessage("ChangeCipherSpec", 1, false, m.Version())
 	return nil
 }
 

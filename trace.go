@@ -1,0 +1,57 @@
+package hush
+
+import (
+	"strconv"
+
+	"github.com/hushtls/hush/internal/wire"
+)
+
+// HandshakeMessage describes one handshake message (or change_cipher_spec
+// record) as it crosses the wire, for Config.OnHandshakeMessage.
+type HandshakeMessage struct {
+	// Type is the RFC name: "ClientHello", "ServerHello",
+	// "HelloRetryRequest", "EncryptedExtensions", "ChangeCipherSpec", ...
+	Type string
+	// Len is the message's size in bytes, header included.
+	Len int
+	// Sent is true for messages this side sent, false for received ones.
+	Sent bool
+	// Version is the negotiated version when known, else 0.
+	Version uint16
+}
+
+var messageNames = map[wire.HandshakeType]string{
+	wire.TypeHelloRequest:        "HelloRequest",
+	wire.TypeClientHello:         "ClientHello",
+	wire.TypeServerHello:         "ServerHello",
+	wire.TypeNewSessionTicket:    "NewSessionTicket",
+	wire.TypeEndOfEarlyData:      "EndOfEarlyData",
+	wire.TypeEncryptedExtensions: "EncryptedExtensions",
+	wire.TypeCertificate:         "Certificate",
+	wire.TypeServerKeyExchange:   "ServerKeyExchange",
+	wire.TypeCertificateRequest:  "CertificateRequest",
+	wire.TypeServerHelloDone:     "ServerHelloDone",
+	wire.TypeCertificateVerify:   "CertificateVerify",
+	wire.TypeClientKeyExchange:   "ClientKeyExchange",
+	wire.TypeFinished:            "Finished",
+	wire.TypeCertificateStatus:   "CertificateStatus",
+	wire.TypeKeyUpdate:           "KeyUpdate",
+}
+
+// messageName names a raw handshake message.
+func messageName(msg []byte) string {
+	t := wire.HandshakeType(msg[0])
+	if t == wire.TypeServerHello && len(msg) >= 6+32 && string(msg[6:38]) == string(wire.HelloRetryRequestRandom) {
+		return "HelloRetryRequest"
+	}
+	if n, ok := messageNames[t]; ok {
+		return n
+	}
+	return "HandshakeType(" + strconv.Itoa(int(t)) + ")"
+}
+
+func (c *Conn) traceMessage(name string, n int, sent bool, version uint16) {
+	if f := c.config.OnHandshakeMessage; f != nil {
+		f(HandshakeMessage{Type: name, Len: n, Sent: sent, Version: version})
+	}
+}
