@@ -126,6 +126,18 @@ func (s *client13WaitServerHello) handle(msg []byte) (state, error) {
 		return nil, err
 	}
 	hs.act(Action{Kind: ActReadKeys, Keys: readKeys, Secret: serverSecret})
+	// RFC 8446, Appendix D.4: the client sends its dummy
+	// change_cipher_spec before its second flight, unless it did so before
+	// ClientHello2. It is queued now, ahead of everything protected, so
+	// that alerts from here on go out under the handshake key.
+	if !res.HelloRetry {
+		hs.act(Action{Kind: ActSendCCS})
+	}
+	writeKeys, err := newProtector13(suite, clientSecret)
+	if err != nil {
+		return nil, err
+	}
+	hs.act(Action{Kind: ActWriteKeys, Keys: writeKeys, Secret: clientSecret})
 	return &client13WaitEncryptedExtensions{
 		clientStart:  s.clientStart,
 		suite:        suite,
@@ -398,17 +410,6 @@ func (s *client13WaitFinished) handle(msg []byte) (state, error) {
 		return nil, err
 	}
 
-	// RFC 8446, Appendix D.4: the client sends its dummy
-	// change_cipher_spec before its second flight (unless it did so
-	// before ClientHello2).
-	if !res.HelloRetry {
-		hs.act(Action{Kind: ActSendCCS})
-	}
-	hsWrite, err := newProtector13(s.suite, s.clientSecret)
-	if err != nil {
-		return nil, err
-	}
-	hs.act(Action{Kind: ActWriteKeys, Keys: hsWrite, Secret: s.clientSecret})
 	if s.request != nil {
 		if err := s.sendClientCertificate(); err != nil {
 			return nil, err
