@@ -177,7 +177,10 @@ func (m *ClientHello) marshalExtensions(b *cryptobyte.Builder) {
 
 // ParseClientHello parses a ClientHello message, header included. It
 // fills the typed fields from the extensions it knows and Extensions with
-// every extension in order; ExtraExtensions stays nil.
+// every extension in order; ExtraExtensions stays nil. Malformed input,
+// including a malformed body of a known extension, is a decode_error; a
+// repeated extension or a pre_shared_key that is not last is an
+// illegal_parameter.
 func ParseClientHello(msg []byte) (*ClientHello, error) {
 	const name = "ClientHello"
 	s, err := body(msg, TypeClientHello, name)
@@ -185,17 +188,16 @@ func ParseClientHello(msg []byte) (*ClientHello, error) {
 		return nil, err
 	}
 	m := &ClientHello{Raw: msg}
-	var random, sessionID, suites, compression cryptobyte.String
+	var sessionID, suites, compression cryptobyte.String
 	// RFC 8446, Section 4.1.2: Random random (32 bytes), opaque
 	// legacy_session_id<0..32>, CipherSuite cipher_suites<2..2^16-2>,
 	// opaque legacy_compression_methods<1..2^8-1>.
-	if !s.ReadUint16(&m.LegacyVersion) || !s.ReadBytes((*[]byte)(&random), 32) ||
+	if !s.ReadUint16(&m.LegacyVersion) || !s.ReadBytes(&m.Random, 32) ||
 		!s.ReadUint8LengthPrefixed(&sessionID) || len(sessionID) > 32 ||
 		!s.ReadUint16LengthPrefixed(&suites) || len(suites) < 2 || len(suites)%2 != 0 ||
 		!s.ReadUint8LengthPrefixed(&compression) || compression.Empty() {
 		return nil, alert.New(alert.DecodeError, "malformed ClientHello")
 	}
-	m.Random = random
 	m.LegacySessionID = sessionID
 	m.CipherSuites = make([]uint16, 0, len(suites)/2)
 	for !suites.Empty() {

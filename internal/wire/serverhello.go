@@ -109,16 +109,15 @@ func ParseServerHello(msg []byte) (*ServerHello, error) {
 		return nil, err
 	}
 	m := &ServerHello{Raw: msg}
-	var random, sessionID cryptobyte.String
+	var sessionID cryptobyte.String
 	// RFC 8446, Section 4.1.3: Random random (32 bytes), opaque
 	// legacy_session_id_echo<0..32>, CipherSuite cipher_suite, uint8
 	// legacy_compression_method.
-	if !s.ReadUint16(&m.LegacyVersion) || !s.ReadBytes((*[]byte)(&random), 32) ||
+	if !s.ReadUint16(&m.LegacyVersion) || !s.ReadBytes(&m.Random, 32) ||
 		!s.ReadUint8LengthPrefixed(&sessionID) || len(sessionID) > 32 ||
 		!s.ReadUint16(&m.CipherSuite) || !s.ReadUint8(&m.LegacyCompressionMethod) {
 		return nil, alert.New(alert.DecodeError, "malformed ServerHello")
 	}
-	m.Random = random
 	m.LegacySessionIDEcho = sessionID
 	// RFC 5246, Section 7.4.1.3: the extensions block may be absent.
 	if s.Empty() {
