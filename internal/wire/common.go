@@ -37,21 +37,40 @@ func readExtensions(s *cryptobyte.String, name string) ([]Extension, error) {
 		return nil, alert.New(alert.DecodeError, "malformed %s: extensions", name)
 	}
 	var exts []Extension
+	var seen map[uint16]bool // only for blocks too long for a linear scan
 	for !block.Empty() {
 		var typ uint16
 		var data cryptobyte.String
 		if !block.ReadUint16(&typ) || !block.ReadUint16LengthPrefixed(&data) {
 			return nil, alert.New(alert.DecodeError, "malformed %s: extension", name)
 		}
-		for _, e := range exts {
-			if e.Type == typ {
-				return nil, alert.New(alert.IllegalParameter, "%s: duplicate extension %d", name, typ)
+		dup := false
+		if len(exts) < linearDupScan {
+			for _, e := range exts {
+				dup = dup || e.Type == typ
 			}
+		} else {
+			if seen == nil {
+				seen = make(map[uint16]bool, 2*linearDupScan)
+				for _, e := range exts {
+					seen[e.Type] = true
+				}
+			}
+			dup = seen[typ]
+			seen[typ] = true
+		}
+		if dup {
+			return nil, alert.New(alert.IllegalParameter, "%s: duplicate extension %d", name, typ)
 		}
 		exts = append(exts, Extension{Type: typ, Data: data})
 	}
 	return exts, nil
 }
+
+// linearDupScan is how many extensions are checked for duplicates by a
+// linear scan; longer blocks (only a hostile peer sends them) use a map, so
+// the check stays linear in the block's size.
+const linearDupScan = 32
 
 // addExtension appends one extension whose body is produced by f.
 func addExtension(b *cryptobyte.Builder, typ uint16, f func(b *cryptobyte.Builder)) {
