@@ -53,7 +53,8 @@ The flags are:
 		Offer only this key exchange group: X25519, P-256, P-384 or
 		X25519MLKEM768.
 
-Demo exits with status 1 if anything fails, the handshake included.
+Demo exits with status 1 if anything fails, the handshake included, and
+with status 2 on a usage error.
 `,
 	Run: runDemoCommand,
 }
@@ -102,7 +103,12 @@ func runDemoCommand(cmd *command, args []string, stdout, stderr io.Writer) int {
 		shortUsage()
 		return exitUsage
 	}
-	if err := runDemo(opts, stdout); err != nil {
+	p, err := plan(opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "hush demo: %v\n", err)
+		return exitUsage
+	}
+	if err := runDemo(p, stdout); err != nil {
 		fmt.Fprintf(stderr, "hush demo: %v\n", err)
 		return exitFailure
 	}
@@ -121,6 +127,7 @@ type demoPlan struct {
 	size       int64
 }
 
+// plan checks the options against each other and resolves them.
 func plan(opts demoOptions) (*demoPlan, error) {
 	p := &demoPlan{protos: []string{"h2", "http/1.1"}, size: int64(opts.size), rsaKex: opts.rsaKex}
 	if opts.suite != "" {
@@ -221,11 +228,8 @@ func field(w io.Writer, label, format string, args ...any) {
 	fmt.Fprintf(w, "  %-18s%s\n", label, fmt.Sprintf(format, args...))
 }
 
-func runDemo(opts demoOptions, w io.Writer) error {
-	p, err := plan(opts)
-	if err != nil {
-		return err
-	}
+// runDemo runs the demo that p describes, writing its report to w.
+func runDemo(p *demoPlan, w io.Writer) error {
 	pki, err := newDemoPKI(p.rsaCert)
 	if err != nil {
 		return fmt.Errorf("generating certificates: %w", err)
