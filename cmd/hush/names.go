@@ -6,37 +6,18 @@ import (
 	"strings"
 
 	"github.com/hushtls/hush"
+	"github.com/hushtls/hush/internal/sig"
 	"github.com/hushtls/hush/suites"
 )
 
-// signatureSchemeNames are the SignatureScheme names of RFC 8446, Section
-// 4.2.3, including the legacy SHA-1 code points a TLS 1.2 peer may use.
-var signatureSchemeNames = map[uint16]string{
-	0x0401: "rsa_pkcs1_sha256",
-	0x0501: "rsa_pkcs1_sha384",
-	0x0601: "rsa_pkcs1_sha512",
-	0x0403: "ecdsa_secp256r1_sha256",
-	0x0503: "ecdsa_secp384r1_sha384",
-	0x0603: "ecdsa_secp521r1_sha512",
-	0x0804: "rsa_pss_rsae_sha256",
-	0x0805: "rsa_pss_rsae_sha384",
-	0x0806: "rsa_pss_rsae_sha512",
-	0x0807: "ed25519",
-	0x0808: "ed448",
-	0x0809: "rsa_pss_pss_sha256",
-	0x080a: "rsa_pss_pss_sha384",
-	0x080b: "rsa_pss_pss_sha512",
-	0x0201: "rsa_pkcs1_sha1",
-	0x0203: "ecdsa_sha1",
-}
-
-// signatureSchemeName names a SignatureScheme, with its code point.
+// signatureSchemeName names a SignatureScheme (RFC 8446, Section 4.2.3)
+// with its code point.
 func signatureSchemeName(s uint16) string {
 	if s == 0 {
 		return "none (no signature in this handshake)"
 	}
-	if n, ok := signatureSchemeNames[s]; ok {
-		return fmt.Sprintf("%s (0x%04x)", n, s)
+	if _, known := sig.Hash(s); known {
+		return fmt.Sprintf("%s (0x%04x)", sig.Name(s), s)
 	}
 	return fmt.Sprintf("0x%04x", s)
 }
