@@ -205,7 +205,10 @@ func serve(ln net.Listener) serverResult {
 		return serverResult{err: err}
 	}
 	defer c.Close()
-	conn := c.(*hush.Conn)
+	conn, ok := c.(*hush.Conn)
+	if !ok {
+		return serverResult{err: fmt.Errorf("hush.Listen accepted a %T, not a *hush.Conn", c)}
+	}
 	if err := conn.Handshake(); err != nil {
 		return serverResult{err: err}
 	}
