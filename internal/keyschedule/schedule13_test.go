@@ -294,6 +294,7 @@ func TestPanicsOnMisuse(t *testing.T) {
 		"long context":     func() { ExpandLabel(crypto.SHA256, nil, "x", make([]byte, 256), 32) },
 		"long output":      func() { Export13(crypto.SHA256, make([]byte, 32), "x", nil, MaxExport13(crypto.SHA256)+1) },
 		"long 1.2 context": func() { Export12(crypto.SHA256, nil, nil, nil, "x", make([]byte, 1<<16), true, 1) },
+		"late retain":      func() { tr := NewTranscript(); tr.SetHash(crypto.SHA256); tr.Retain() },
 	} {
 		func() {
 			defer func() {
@@ -307,5 +308,26 @@ func TestPanicsOnMisuse(t *testing.T) {
 	// The limits themselves work.
 	if n := len(Export13(crypto.SHA256, make([]byte, 32), string(make([]byte, MaxExport13Label)), nil, MaxExport13(crypto.SHA256))); n != 255*32 {
 		t.Errorf("export length %d", n)
+	}
+}
+
+func TestTranscriptRetain(t *testing.T) {
+	tr := NewTranscript()
+	tr.Write([]byte("one"))
+	tr.Retain() // before SetHash: the buffered messages are kept
+	tr.SetHash(crypto.SHA256)
+	tr.Write([]byte("two"))
+	if string(tr.Messages()) != "onetwo" {
+		t.Errorf("Messages %q", tr.Messages())
+	}
+	c := tr.Clone()
+	c.Write([]byte("three"))
+	if string(tr.Messages()) != "onetwo" || string(c.Messages()) != "onetwothree" {
+		t.Error("clone shares retained messages")
+	}
+	sum := sha256.Sum256([]byte("onetwo"))
+	check(t, "sum", tr.Sum(), sum[:])
+	if NewTranscript().Messages() != nil {
+		t.Error("Messages without Retain")
 	}
 }

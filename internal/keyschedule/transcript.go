@@ -12,7 +12,9 @@ import (
 type Transcript struct {
 	h      crypto.Hash
 	state  hash.Hash // nil until SetHash
-	buffer []byte
+	buffer []byte    // messages before SetHash
+	retain bool      // keep every message in kept
+	kept   []byte
 }
 
 // NewTranscript returns an empty transcript whose hash is not known yet.
@@ -36,8 +38,30 @@ func (t *Transcript) SetHash(h crypto.Hash) {
 // Hash returns the transcript's hash, or 0 before SetHash.
 func (t *Transcript) Hash() crypto.Hash { return t.h }
 
+// Retain makes the transcript keep a copy of every message, from the
+// first one written, for Messages. TLS 1.2 needs it: a CertificateVerify
+// signs the raw handshake messages with the signature scheme's hash, which
+// may differ from the PRF hash (RFC 5246, Section 7.4.8). It must be
+// called before SetHash, and panics otherwise.
+func (t *Transcript) Retain() {
+	if t.state != nil && !t.retain {
+		panic("keyschedule: Transcript.Retain after SetHash")
+	}
+	if !t.retain {
+		t.retain = true
+		t.kept = append([]byte(nil), t.buffer...)
+	}
+}
+
+// Messages returns the messages written so far if Retain was called, or
+// nil. ReplaceWithMessageHash does not rewrite them.
+func (t *Transcript) Messages() []byte { return t.kept }
+
 // Write appends a handshake message (header included) to the transcript.
 func (t *Transcript) Write(msg []byte) {
+	if t.retain {
+		t.kept = append(t.kept, msg...)
+	}
 	if t.state == nil {
 		t.buffer = append(t.buffer, msg...)
 		return
@@ -57,7 +81,10 @@ func (t *Transcript) Sum() []byte {
 // Clone returns an independent copy of the transcript, for hashing a
 // message tentatively (for example a PSK binder over a partial ClientHello).
 func (t *Transcript) Clone() *Transcript {
-	c := &Transcript{h: t.h, buffer: append([]byte(nil), t.buffer...)}
+	c := &Transcript{h: t.h, buffer: append([]byte(nil), t.buffer...), retain: t.retain}
+	if t.retain {
+		c.kept = append([]byte(nil), t.kept...)
+	}
 	if t.state != nil {
 		if cl, ok := t.state.(hash.Cloner); ok {
 			if s, err := cl.Clone(); err == nil {
