@@ -14,5 +14,6 @@ var (
 	errShort          = alert.New(alert.BadRecordMAC, "record: fragment shorter than the AEAD expansion")
 	errNoContentType  = alert.New(alert.UnexpectedMessage, "record: TLS 1.3 inner plaintext has no content type")
 	errEmptyFragment  = alert.New(alert.UnexpectedMessage, "record: zero-length handshake or alert record")
+	errOpenToBuffer   = alert.New(alert.InternalError, "record: OpenTo buffer too small or overlapping the record")
 	errSeqExhausted   = alert.New(alert.InternalError, "record: sequence number exhausted; the key must be changed")
 )

@@ -22,6 +22,33 @@ import "encoding/binary"
 //     type that has no business in a protected record;
 //   - decode_error when the header does not match the record's length.
 func (p *Protector) Open(record []byte) (typ uint8, plaintext []byte, err error) {
+	return p.open(nil, record)
+}
+
+// OpenTo is Open, except that the plaintext is written to dst instead of
+// over the record, saving a copy when dst is the reader's own buffer. dst
+// must hold at least len(record)-HeaderLen bytes (an upper bound on the
+// decrypted fragment) and must not overlap record; all of dst up to that
+// bound may be overwritten (in TLS 1.3 it receives the inner content type
+// and padding too), and it is overwritten even when OpenTo fails. The
+// returned plaintext is a prefix of dst. A dst that is too small or
+// overlaps record is a caller bug, reported as an internal_error.
+func (p *Protector) OpenTo(dst, record []byte) (typ uint8, plaintext []byte, err error) {
+	if len(record) < HeaderLen {
+		return 0, nil, errShortHeader
+	}
+	if int(record[3])<<8|int(record[4]) != len(record)-HeaderLen {
+		return 0, nil, errLengthMismatch
+	}
+	if len(dst) < len(record)-HeaderLen || overlaps(dst[:len(record)-HeaderLen], record) {
+		return 0, nil, errOpenToBuffer
+	}
+	return p.open(dst[:0], record)
+}
+
+// open checks the header, opens the record into out (in place when out is
+// nil) and advances the sequence number on success.
+func (p *Protector) open(out, record []byte) (typ uint8, plaintext []byte, err error) {
 	if len(record) < HeaderLen {
 		return 0, nil, errShortHeader
 	}
@@ -32,9 +59,9 @@ func (p *Protector) Open(record []byte) (typ uint8, plaintext []byte, err error)
 		return 0, nil, errSeqExhausted
 	}
 	if p.version == versionTLS13 {
-		typ, plaintext, err = p.open13(record)
+		typ, plaintext, err = p.open13(out, record)
 	} else {
-		typ, plaintext, err = p.open12(record)
+		typ, plaintext, err = p.open12(out, record)
 	}
 	if err != nil {
 		return 0, nil, err
@@ -43,7 +70,8 @@ func (p *Protector) Open(record []byte) (typ uint8, plaintext []byte, err error)
 	return typ, plaintext, nil
 }
 
-func (p *Protector) open13(record []byte) (uint8, []byte, error) {
+// open13 opens a TLS 1.3 record into out (or in place when out is nil).
+func (p *Protector) open13(out, record []byte) (uint8, []byte, error) {
 	// RFC 8446, Section 5.2: "The outer opaque_type field of a TLSCiphertext
 	// record is always set to the value 23 (application_data)"; and Section
 	// 5: "If a TLS implementation receives an unexpected record type, it
@@ -61,8 +89,11 @@ func (p *Protector) open13(record []byte) (uint8, []byte, error) {
 	if len(frag) < p.overhead {
 		return 0, nil, errShort
 	}
+	if out == nil {
+		out = frag[:0]
+	}
 	p.setXORNonce()
-	inner, err := p.aead.Open(frag[:0], p.nonce[:], frag, record[:HeaderLen])
+	inner, err := p.aead.Open(out, p.nonce[:], frag, record[:HeaderLen])
 	if err != nil {
 		// RFC 8446, Section 5.2: "If the decryption fails, the receiver MUST
 		// terminate the connection with a "bad_record_mac" alert."
@@ -108,7 +139,8 @@ func (p *Protector) open13(record []byte) (uint8, []byte, error) {
 	return typ, content, nil
 }
 
-func (p *Protector) open12(record []byte) (uint8, []byte, error) {
+// open12 opens a TLS 1.2 record into out (or in place when out is nil).
+func (p *Protector) open12(out, record []byte) (uint8, []byte, error) {
 	typ := record[0]
 	// RFC 5246, Section 6: "If a TLS implementation receives an unexpected
 	// record type, it MUST send an unexpected_message alert."
@@ -141,8 +173,11 @@ func (p *Protector) open12(record []byte) (uint8, []byte, error) {
 	if ptLen > MaxPlaintext {
 		return 0, nil, errOverflow
 	}
+	if out == nil {
+		out = ct[:0]
+	}
 	p.setAAD12(typ, binary.BigEndian.Uint16(record[1:3]), ptLen)
-	pt, err := p.aead.Open(ct[:0], p.nonce[:], ct, p.aad[:])
+	pt, err := p.aead.Open(out, p.nonce[:], ct, p.aad[:])
 	if err != nil {
 		return 0, nil, errBadMAC
 	}

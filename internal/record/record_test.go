@@ -400,3 +400,60 @@ func TestNoAllocs(t *testing.T) {
 		}
 	}
 }
+
+func TestOpenTo(t *testing.T) {
+	for _, tc := range allCases() {
+		w, r := tc.pair(t)
+		for _, n := range []int{0, 1, 1000, MaxPlaintext} {
+			payload := seqBytes(n, 5)
+			rec := w.Seal(nil, TypeApplicationData, payload, 10)
+			orig := bytes.Clone(rec)
+			dst := make([]byte, len(rec)-HeaderLen)
+			typ, pt, err := r.OpenTo(dst, rec)
+			if err != nil || typ != TypeApplicationData || !bytes.Equal(pt, payload) {
+				t.Fatalf("%s n=%d: OpenTo = %d, %d bytes, %v", tc.name, n, typ, len(pt), err)
+			}
+			if n > 0 && &pt[0] != &dst[0] {
+				t.Fatalf("%s: plaintext is not a prefix of dst", tc.name)
+			}
+			if !bytes.Equal(rec, orig) {
+				t.Fatalf("%s: OpenTo modified the record", tc.name)
+			}
+		}
+		// Too small, or overlapping the record: internal_error, no progress.
+		rec := w.Seal(nil, TypeApplicationData, []byte("hello"), 0)
+		seq := r.Seq()
+		_, _, err := r.OpenTo(make([]byte, len(rec)-HeaderLen-1), rec)
+		wantAlert(t, err, alert.InternalError)
+		_, _, err = r.OpenTo(rec[1:], rec[:len(rec)])
+		wantAlert(t, err, alert.InternalError)
+		_, _, err = r.OpenTo(make([]byte, 100), rec[:3])
+		wantAlert(t, err, alert.DecodeError)
+		_, _, err = r.OpenTo(make([]byte, 100), rec[:len(rec)-1])
+		wantAlert(t, err, alert.DecodeError)
+		// Tampered: bad_record_mac.
+		rec[len(rec)-1] ^= 1
+		_, _, err = r.OpenTo(make([]byte, len(rec)), rec)
+		wantAlert(t, err, alert.BadRecordMAC)
+		if r.Seq() != seq {
+			t.Fatalf("%s: failed OpenTo advanced seq", tc.name)
+		}
+		rec[len(rec)-1] ^= 1
+		if _, pt, err := r.OpenTo(make([]byte, len(rec)), rec); err != nil || string(pt) != "hello" {
+			t.Fatalf("%s: OpenTo after failures = %q, %v", tc.name, pt, err)
+		}
+		// No allocations.
+		w, r = tc.pair(t)
+		buf := make([]byte, 0, 2048)
+		dst := make([]byte, 2048)
+		payload := seqBytes(1024, 2)
+		if n := testing.AllocsPerRun(100, func() {
+			buf = w.Seal(buf[:0], TypeApplicationData, payload, 0)
+			if _, _, err := r.OpenTo(dst, buf); err != nil {
+				panic(err)
+			}
+		}); n != 0 {
+			t.Errorf("%s: Seal+OpenTo allocates %v times", tc.name, n)
+		}
+	}
+}
