@@ -84,6 +84,9 @@ func exporter(r *handshake.Result) func(string, []byte, int) ([]byte, error) {
 			if length < 0 || length > keyschedule.MaxExport13(h) {
 				return nil, errors.New("hush: exporter length out of range")
 			}
+			if len(label) > keyschedule.MaxExport13Label {
+				return nil, errors.New("hush: exporter label too long")
+			}
 			return keyschedule.Export13(h, secret, label, context, length), nil
 		}
 	}
@@ -101,6 +104,9 @@ func exporter(r *handshake.Result) func(string, []byte, int) ([]byte, error) {
 		}
 		if length < 0 {
 			return nil, errors.New("hush: negative exporter length")
+		}
+		if len(context) > keyschedule.MaxExport12Context {
+			return nil, errors.New("hush: exporter context too long")
 		}
 		return keyschedule.Export12(h, master, cr, sr, label, context, context != nil, length), nil
 	}
