@@ -41,7 +41,8 @@ type Conn struct {
 	writeDeadline atomic.Int64 // unix nanoseconds of the user's write deadline, 0 when none
 	keyLogRandom  []byte
 
-	keyUpdatesInRow int // received without application data between them; c.in locked
+	keyUpdatesInRow       int // received without application data between them; c.in locked
+	renegotiationsRefused int // TLS 1.2 renegotiation attempts answered; c.in locked
 }
 
 // Client returns a client-side TLS connection over conn. The handshake runs
@@ -181,12 +182,18 @@ func (c *Conn) runHandshake() error {
 		c.setMachine(m)
 	}
 	for !m.Done() {
-		msg, err := c.readHandshake()
+		msg, ccs, err := c.readHandshake()
 		if err != nil {
 			return err
 		}
-		c.traceMessage(messageName(msg), len(msg), false, m.Version())
-		actions, err := m.Handle(msg)
+		var actions []handshake.Action
+		if ccs {
+			c.traceMessage("ChangeCipherSpec", 1, false, m.Version())
+			actions, err = m.HandleCCS()
+		} else {
+			c.traceMessage(messageName(msg), len(msg), false, m.Version())
+			actions, err = m.Handle(msg)
+		}
 		if err != nil {
 			return c.fatal(err)
 		}

@@ -27,7 +27,10 @@ func (c *Conn) handlePostHandshake() error {
 			return nil
 		}
 		if c.result.Version != wire.VersionTLS13 {
-			return c.fatal(alert.New(alert.UnexpectedMessage, "handshake message %d after the TLS 1.2 handshake", msg[0]))
+			if err := c.refuseRenegotiation(msg); err != nil {
+				return err
+			}
+			continue
 		}
 		switch wire.HandshakeType(msg[0]) {
 		case wire.TypeNewSessionTicket:
@@ -122,6 +125,41 @@ func (c *Conn) sendKeyUpdate(requestUpdate bool) error {
 	c.out.Lock()
 	defer c.out.Unlock()
 	if err := c.updateWriteKeyLocked(requestUpdate); err != nil {
+		return c.fatal(err)
+	}
+	return nil
+}
+
+// refuseRenegotiation answers a TLS 1.2 renegotiation attempt. hush never
+// renegotiates (RFC 5746 fixes the protocol, but renegotiation remains a
+// source of attacks): a HelloRequest received by a client, or a ClientHello
+// received by a server, gets the no_renegotiation warning of RFC 5246,
+// Section 7.2.2, and the connection goes on with its current keys. Any
+// other handshake message is unexpected. c.in is locked.
+func (c *Conn) refuseRenegotiation(msg []byte) error {
+	typ := wire.HandshakeType(msg[0])
+	switch {
+	case c.isClient && typ == wire.TypeHelloRequest:
+		if err := wire.ParseHelloRequest(msg); err != nil {
+			return c.fatal(err)
+		}
+	case !c.isClient && typ == wire.TypeClientHello:
+	default:
+		return c.fatal(alert.New(alert.UnexpectedMessage, "handshake message %d after the TLS 1.2 handshake", typ))
+	}
+	c.renegotiationsRefused++
+	if c.renegotiationsRefused > maxKeyUpdatesInRow {
+		return c.fatal(alert.New(alert.NoRenegotiation, "peer keeps asking for renegotiation"))
+	}
+	c.out.Lock()
+	defer c.out.Unlock()
+	if c.out.closed {
+		return nil
+	}
+	c.out.sealRecord(record.TypeAlert, []byte{alert.LevelWarning, byte(alert.NoRenegotiation)})
+	_, err := c.conn.Write(c.out.buf)
+	c.out.buf = c.out.buf[:0]
+	if err != nil {
 		return c.fatal(err)
 	}
 	return nil

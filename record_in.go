@@ -16,6 +16,10 @@ import (
 // certificate chains, small enough that a peer cannot make us buffer much.
 const maxHandshakeMessage = 64 << 10
 
+// maxWarningAlertsInRow bounds the TLS 1.2 warning alerts a peer may send
+// without application data between them.
+const maxWarningAlertsInRow = 16
+
 // inHalf is the reading direction.
 type inHalf struct {
 	sync.Mutex
@@ -28,6 +32,9 @@ type inHalf struct {
 	hs      *wire.Reassembler
 	machine *handshake.Machine // during the handshake
 	eof     bool               // close_notify received
+
+	ccsPending    bool // a TLS 1.2 ChangeCipherSpec waits for the handshake loop
+	warningsInRow int  // TLS 1.2 warning alerts since the last application data
 }
 
 // rawBufSize holds the largest TLS 1.2 record plus room to read ahead.
@@ -115,9 +122,13 @@ func (c *Conn) readRecord() error {
 	}
 
 	typ, payload := hdr.Type, rec[record.HeaderLen:]
-	tls13 := in.prot == nil || in.prot.Version() == wire.VersionTLS13
-	if typ == record.TypeChangeCipherSpec && tls13 {
-		return c.handleCCS13(payload)
+	vers := c.version()
+	tls13 := vers != wire.VersionTLS12
+	if typ == record.TypeChangeCipherSpec {
+		if tls13 {
+			return c.handleCCS13(payload)
+		}
+		return c.handleCCS12(payload)
 	}
 	if in.prot != nil {
 		if tls13 && typ != record.TypeApplicationData {
@@ -140,6 +151,7 @@ func (c *Conn) readRecord() error {
 			return c.fatal(alert.New(alert.UnexpectedMessage, "application data inside a fragmented handshake message"))
 		}
 		in.plain = payload
+		in.warningsInRow = 0
 		return nil
 	case record.TypeHandshake:
 		// RFC 8446, Section 5.1: "Implementations MUST NOT send
@@ -189,15 +201,58 @@ func (c *Conn) handleCCS13(payload []byte) error {
 	return nil
 }
 
+// version returns the negotiated version, or 0 before it is known. c.in is
+// locked.
+func (c *Conn) version() uint16 {
+	if c.in.machine != nil {
+		return c.in.machine.Version()
+	}
+	if c.result != nil && c.handshakeDone.Load() {
+		return c.result.Version
+	}
+	return 0
+}
+
+// handleCCS12 accepts the TLS 1.2 ChangeCipherSpec (RFC 5246, Section 7.1)
+// where the handshake expects it; the handshake loop applies it.
+func (c *Conn) handleCCS12(payload []byte) error {
+	in := &c.in
+	if in.machine == nil || in.prot != nil {
+		return c.fatal(alert.New(alert.UnexpectedMessage, "unexpected change_cipher_spec"))
+	}
+	if len(payload) != 1 || payload[0] != 1 {
+		return c.fatal(alert.New(alert.DecodeError, "malformed change_cipher_spec"))
+	}
+	// The keys change here: no handshake message may straddle it.
+	if in.hs != nil && in.hs.Buffered() != 0 {
+		return c.fatal(alert.New(alert.UnexpectedMessage, "change_cipher_spec inside a handshake message"))
+	}
+	in.ccsPending = true
+	return nil
+}
+
 // handleAlert processes a received alert record.
 func (c *Conn) handleAlert(payload []byte) error {
 	if len(payload) != 2 {
 		return c.fatal(alert.New(alert.DecodeError, "alert record of %d bytes", len(payload)))
 	}
 	level, code := payload[0], alert.Alert(payload[1])
+	if level != alert.LevelWarning && level != alert.LevelFatal {
+		return c.fatal(alert.New(alert.IllegalParameter, "alert with level %d", level))
+	}
 	if code == alert.CloseNotify {
 		c.in.eof = true
 		return io.EOF
+	}
+	// RFC 5246, Section 7.2: warning alerts let the connection go on. TLS
+	// 1.2 peers send them (no_renegotiation, user_canceled); a run of them
+	// without data is bounded so a peer cannot keep us busy forever.
+	if level == alert.LevelWarning && c.version() == wire.VersionTLS12 {
+		c.in.warningsInRow++
+		if c.in.warningsInRow > maxWarningAlertsInRow {
+			return c.fatal(alert.New(alert.UnexpectedMessage, "more than %d warning alerts in a row", maxWarningAlertsInRow))
+		}
+		return nil
 	}
 	// RFC 8446, Section 6: "All alerts listed in Section 6.2 MUST be sent
 	// with AlertLevel=fatal and MUST be treated as error alerts when
@@ -217,22 +272,26 @@ func (c *Conn) handleAlert(payload []byte) error {
 }
 
 // readHandshake returns the next complete handshake message during the
-// handshake.
-func (c *Conn) readHandshake() ([]byte, error) {
+// handshake, or ccs true when a TLS 1.2 ChangeCipherSpec arrived.
+func (c *Conn) readHandshake() (msg []byte, ccs bool, err error) {
 	c.in.Lock()
 	defer c.in.Unlock()
 	for {
 		if err := c.stickyErr(); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if msg, ok := c.in.reassembler().Next(); ok {
-			return msg, nil
+			return msg, false, nil
+		}
+		if c.in.ccsPending {
+			c.in.ccsPending = false
+			return nil, true, nil
 		}
 		if err := c.readRecord(); err != nil {
 			if err == io.EOF {
-				return nil, c.fatal(io.ErrUnexpectedEOF)
+				return nil, false, c.fatal(io.ErrUnexpectedEOF)
 			}
-			return nil, err
+			return nil, false, err
 		}
 	}
 }

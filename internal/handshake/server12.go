@@ -1,0 +1,351 @@
+package handshake
+
+import (
+	"crypto"
+	"crypto/rsa"
+	"crypto/subtle"
+	"slices"
+
+	"github.com/hushtls/hush/internal/alert"
+	"github.com/hushtls/hush/internal/kex"
+	"github.com/hushtls/hush/internal/keyschedule"
+	"github.com/hushtls/hush/internal/record"
+	"github.com/hushtls/hush/internal/sig"
+	"github.com/hushtls/hush/internal/wire"
+	"github.com/hushtls/hush/suites"
+)
+
+// server12 is what the TLS 1.2 server keeps after its first flight.
+type server12 struct {
+	shared  *shared
+	ch      *wire.ClientHello
+	suite   *suites.Suite
+	cert    *Certificate
+	key     *kex.PrivateKey // ECDHE ephemeral key; nil for static RSA
+	request *wire.CertificateRequest12
+	master  []byte
+}
+
+// serverHello12 handles a ClientHello that negotiated TLS 1.2 and sends
+// ServerHello through ServerHelloDone (RFC 5246, Section 7.3).
+func (hs *shared) serverHello12(ch *wire.ClientHello) (state, error) {
+	p := hs.p
+	// RFC 7507, Section 3: "If TLS_FALLBACK_SCSV appears in
+	// ClientHello.cipher_suites and the highest protocol version supported
+	// by the server is higher than the version indicated by the client, the
+	// server MUST respond with a fatal inappropriate_fallback alert".
+	if slices.Contains(ch.CipherSuites, suites.TLS_FALLBACK_SCSV) && p.MaxVersion > wire.VersionTLS12 {
+		return nil, alert.New(alert.InappropriateFallback, "client signalled a fallback to TLS 1.2, but TLS 1.3 is enabled")
+	}
+	// RFC 5246, Section 7.4.1.2: compression_methods "MUST contain ...
+	// CompressionMethod.null".
+	if !slices.Contains(ch.LegacyCompressionMethods, 0) {
+		return nil, alert.New(alert.IllegalParameter, "ClientHello does not offer null compression")
+	}
+	if err := checkRenegotiationInfo(ch.SecureRenegotiationSupported, ch.SecureRenegotiation); err != nil {
+		return nil, err
+	}
+	secureReneg := ch.SecureRenegotiationSupported || slices.Contains(ch.CipherSuites, suites.TLS_EMPTY_RENEGOTIATION_INFO_SCSV)
+	// RFC 7627, Section 5.3: a server that requires the extended master
+	// secret "MUST abort" a full handshake without it. hush always does.
+	if !ch.ExtendedMasterSecret {
+		return nil, alert.New(alert.HandshakeFailure, "client does not support the extended master secret (RFC 7627)")
+	}
+	cert, err := hs.chooseCertificate(ch, wire.VersionTLS12)
+	if err != nil {
+		return nil, err
+	}
+	pub := cert.Key.Public()
+	group := hs.chooseGroup12(ch)
+	suite := p.chooseSuite(wire.VersionTLS12, ch.CipherSuites, func(s *suites.Suite) bool {
+		if !keyFitsSuite(pub, s) {
+			return false
+		}
+		return s.KeyExchange == suites.KeyExchangeRSA || group != 0
+	})
+	if suite == nil {
+		return nil, alert.New(alert.HandshakeFailure, "no TLS 1.2 cipher suite in common for a %T certificate", pub)
+	}
+	alpn, err := hs.chooseALPN(ch)
+	if err != nil {
+		return nil, err
+	}
+
+	random, err := hs.randomBytes(32)
+	if err != nil {
+		return nil, alert.Wrap(alert.InternalError, err)
+	}
+	// RFC 8446, Section 4.1.3: a TLS 1.3 server negotiating TLS 1.2 "MUST
+	// set the last 8 bytes of their Random value" to the sentinel.
+	if p.MaxVersion >= wire.VersionTLS13 {
+		copy(random[24:], downgradeTLS12)
+	}
+	res := &hs.result
+	res.Version = wire.VersionTLS12
+	res.Suite = suite
+	res.ServerRandom = random
+	res.ALPN = alpn
+	res.ServerName = ch.ServerName
+	sh := &wire.ServerHello{
+		LegacyVersion:                wire.VersionTLS12,
+		Random:                       random,
+		CipherSuite:                  suite.ID,
+		SecureRenegotiationSupported: secureReneg,
+		ExtendedMasterSecret:         true,
+		ALPNProtocol:                 alpn,
+	}
+	if suite.KeyExchange != suites.KeyExchangeRSA && ch.SupportedPoints != nil {
+		sh.SupportedPoints = []uint8{0}
+	}
+	if p.ClientAuth != NoClientCert {
+		hs.transcript.Retain() // the client's CertificateVerify signs the messages
+	}
+	hs.transcript.SetHash(suite.Hash)
+	hs.transcript.Write(ch.Raw)
+	hs.send(sh.Marshal())
+	hs.send((&wire.Certificate12{Certificates: cert.Chain}).Marshal())
+
+	st := &server12{shared: hs, ch: ch, suite: suite, cert: cert}
+	if suite.KeyExchange != suites.KeyExchangeRSA {
+		if err := st.sendServerKeyExchange(group); err != nil {
+			return nil, err
+		}
+	}
+	if p.ClientAuth != NoClientCert {
+		st.request = &wire.CertificateRequest12{
+			CertificateTypes:    []uint8{1, 64}, // rsa_sign, ecdsa_sign
+			SignatureAlgorithms: sig.Supported12(),
+		}
+		if p.ClientCAs != nil {
+			st.request.CertificateAuthorities = p.ClientCAs.Subjects() //nolint:staticcheck // the wire wants subjects
+		}
+		hs.send(st.request.Marshal())
+	}
+	hs.send(wire.MarshalServerHelloDone())
+	hs.act(Action{Kind: ActFlush})
+	if st.request != nil {
+		return &server12WaitCertificate{st}, nil
+	}
+	return &server12WaitClientKeyExchange{st}, nil
+}
+
+// chooseGroup12 picks the ECDHE group: the server's most preferred group
+// the client supports (RFC 8422, Section 5.1.1), or 0. Without
+// supported_groups the client is taken to support P-256 (RFC 8422,
+// Section 4: the server may use any curve; P-256 is what every client has).
+func (hs *shared) chooseGroup12(ch *wire.ClientHello) uint16 {
+	if ch.SupportedPoints != nil && !slices.Contains(ch.SupportedPoints, 0) {
+		return 0
+	}
+	offered := ch.SupportedGroups
+	if offered == nil {
+		offered = []uint16{kex.P256}
+	}
+	for _, g := range hs.p.ecdheGroups12() {
+		if slices.Contains(offered, g) {
+			return g
+		}
+	}
+	return 0
+}
+
+func (st *server12) sendServerKeyExchange(group uint16) error {
+	hs := st.shared
+	key, err := kex.GenerateKey(group, hs.rand())
+	if err != nil {
+		return alert.Wrap(alert.InternalError, err)
+	}
+	st.key = key
+	scheme, err := sig.Choose(st.cert.Key.Public(), st.ch.SignatureAlgorithms, wire.VersionTLS12)
+	if err != nil {
+		return err
+	}
+	params := wire.ServerECDHEParams(group, key.PublicKey())
+	signature, err := sig.Sign(st.cert.Key, scheme, hs.rand(), signedParams12(st.ch.Random, hs.result.ServerRandom, params))
+	if err != nil {
+		return alert.Wrap(alert.InternalError, err)
+	}
+	hs.result.Group = group
+	hs.result.SignatureScheme = scheme
+	hs.send((&wire.ServerKeyExchangeECDHE{Group: group, PublicKey: key.PublicKey(), Params: params, Algorithm: scheme, Signature: signature}).Marshal())
+	return nil
+}
+
+// server12WaitCertificate waits for the client's Certificate.
+type server12WaitCertificate struct{ *server12 }
+
+func (s *server12WaitCertificate) name() string { return "server12WaitCertificate" }
+
+func (s *server12WaitCertificate) handle(msg []byte) (state, error) {
+	hs := s.shared
+	if err := expectType(msg, wire.TypeCertificate); err != nil {
+		return nil, err
+	}
+	cm, err := wire.ParseCertificate12(msg)
+	if err != nil {
+		return nil, err
+	}
+	hs.transcript.Write(msg)
+	if len(cm.Certificates) == 0 {
+		// RFC 5246, Section 7.4.6: a server that requires client
+		// authentication "may respond with a fatal handshake failure alert".
+		if hs.p.ClientAuth == RequireAnyClientCert || hs.p.ClientAuth == RequireAndVerifyClientCert {
+			return nil, alert.New(alert.HandshakeFailure, "client sent no certificate")
+		}
+		return &server12WaitClientKeyExchange{s.server12}, nil
+	}
+	certs, chains, err := hs.verifyPeerChain(cm.Certificates)
+	if err != nil {
+		return nil, err
+	}
+	hs.result.PeerCertificates = certs
+	hs.result.VerifiedChains = chains
+	return &server12WaitClientKeyExchange{s.server12}, nil
+}
+
+// server12WaitClientKeyExchange waits for the ClientKeyExchange
+// (RFC 5246, Section 7.4.7).
+type server12WaitClientKeyExchange struct{ *server12 }
+
+func (s *server12WaitClientKeyExchange) name() string { return "server12WaitClientKeyExchange" }
+
+func (s *server12WaitClientKeyExchange) handle(msg []byte) (state, error) {
+	hs := s.shared
+	if err := expectType(msg, wire.TypeClientKeyExchange); err != nil {
+		return nil, err
+	}
+	cke, err := wire.ParseClientKeyExchange(msg)
+	if err != nil {
+		return nil, err
+	}
+	var preMaster []byte
+	if s.key == nil {
+		if preMaster, err = s.rsaPreMaster(cke); err != nil {
+			return nil, err
+		}
+	} else {
+		pub, err := cke.ECDHEPublic()
+		if err != nil {
+			return nil, err
+		}
+		if preMaster, err = s.key.SharedSecret(pub); err != nil {
+			return nil, err
+		}
+	}
+	hs.transcript.Write(msg)
+	s.master = hs.masterSecret12(s.suite, preMaster)
+	if len(hs.result.PeerCertificates) > 0 {
+		return &server12WaitCertificateVerify{s.server12}, nil
+	}
+	return s.expectCCS()
+}
+
+// rsaPreMaster decrypts a static-RSA premaster secret without an oracle.
+// RFC 5246, Section 7.4.7.1: on a padding, length or version error the
+// server must "generate a random 48-byte value and proceed using it as the
+// premaster secret", so every bad input fails identically, at Finished.
+func (s *server12WaitClientKeyExchange) rsaPreMaster(cke *wire.ClientKeyExchange) ([]byte, error) {
+	hs := s.shared
+	ct, err := cke.RSAEncryptedPremaster()
+	if err != nil {
+		return nil, err
+	}
+	decrypter, ok := s.cert.Key.(crypto.Decrypter)
+	if !ok {
+		return nil, alert.New(alert.InternalError, "certificate key cannot decrypt")
+	}
+	random, err := hs.randomBytes(48)
+	if err != nil {
+		return nil, alert.Wrap(alert.InternalError, err)
+	}
+	// SessionKeyLen makes the decryption itself constant-time: on any
+	// padding or length error it returns random bytes, not an error.
+	decrypted, err := decrypter.Decrypt(hs.rand(), ct, &rsa.PKCS1v15DecryptOptions{SessionKeyLen: 48})
+	if err != nil || len(decrypted) != 48 {
+		// Only a ciphertext of the wrong size (public information) gets
+		// here; it continues the same way.
+		decrypted = random
+	}
+	// The version check must not branch either: it selects, in constant
+	// time, between the decrypted value and the random one.
+	v := s.ch.LegacyVersion
+	good := subtle.ConstantTimeByteEq(decrypted[0], byte(v>>8)) & subtle.ConstantTimeByteEq(decrypted[1], byte(v))
+	preMaster := make([]byte, 48)
+	copy(preMaster, random)
+	subtle.ConstantTimeCopy(good, preMaster, decrypted)
+	return preMaster, nil
+}
+
+// server12WaitCertificateVerify checks the client's signature over the
+// handshake messages (RFC 5246, Section 7.4.8).
+type server12WaitCertificateVerify struct{ *server12 }
+
+func (s *server12WaitCertificateVerify) name() string { return "server12WaitCertificateVerify" }
+
+func (s *server12WaitCertificateVerify) handle(msg []byte) (state, error) {
+	hs := s.shared
+	if err := expectType(msg, wire.TypeCertificateVerify); err != nil {
+		return nil, err
+	}
+	cv, err := wire.ParseCertificateVerify(msg)
+	if err != nil {
+		return nil, err
+	}
+	if err := verifySignature12(hs.result.PeerCertificates[0].PublicKey, cv.Algorithm, s.request.SignatureAlgorithms,
+		hs.transcript.Messages(), cv.Signature); err != nil {
+		return nil, err
+	}
+	hs.transcript.Write(msg)
+	return s.expectCCS()
+}
+
+func (s *server12) expectCCS() (state, error) {
+	clientKeys, serverKeys, err := keys12(s.suite, s.master, s.shared.result.ClientRandom, s.shared.result.ServerRandom)
+	if err != nil {
+		return nil, err
+	}
+	return &server12WaitCCS{server12: s, clientKeys: clientKeys, serverKeys: serverKeys}, nil
+}
+
+// server12WaitCCS waits for the client's ChangeCipherSpec.
+type server12WaitCCS struct {
+	*server12
+	clientKeys, serverKeys *record.Protector
+}
+
+func (s *server12WaitCCS) name() string { return "server12WaitCCS" }
+
+func (s *server12WaitCCS) handle(msg []byte) (state, error) {
+	return nil, alert.New(alert.UnexpectedMessage, "handshake message %d before the client's ChangeCipherSpec", msg[0])
+}
+
+func (s *server12WaitCCS) handleCCS() (state, error) {
+	s.shared.act(Action{Kind: ActReadKeys, Keys: s.clientKeys})
+	return &server12WaitFinished{s}, nil
+}
+
+// server12WaitFinished verifies the client's Finished and answers with its
+// own.
+type server12WaitFinished struct{ *server12WaitCCS }
+
+func (s *server12WaitFinished) name() string { return "server12WaitFinished" }
+
+func (s *server12WaitFinished) handle(msg []byte) (state, error) {
+	hs := s.shared
+	if err := expectType(msg, wire.TypeFinished); err != nil {
+		return nil, err
+	}
+	if err := checkFinished12(s.suite, s.master, true, hs.transcript.Sum(), msg); err != nil {
+		return nil, err
+	}
+	hs.transcript.Write(msg)
+	if err := hs.runVerifyConnection(); err != nil {
+		return nil, err
+	}
+	hs.act(Action{Kind: ActSendCCS})
+	hs.act(Action{Kind: ActWriteKeys, Keys: s.serverKeys})
+	hs.send((&wire.Finished{VerifyData: keyschedule.Finished12(s.suite.Hash, s.master, false, hs.transcript.Sum())}).Marshal())
+	hs.act(Action{Kind: ActFlush})
+	hs.done = true
+	return nil, nil
+}
