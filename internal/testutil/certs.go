@@ -78,6 +78,8 @@ type Chain struct {
 	CertPEM []byte
 	// KeyPEM is Key as a PKCS#8 "PRIVATE KEY" PEM block.
 	KeyPEM []byte
+	// IntermediatePEM is Intermediate, PEM encoded.
+	IntermediatePEM []byte
 	// RootPEM is Root, PEM encoded.
 	RootPEM []byte
 
@@ -276,8 +278,8 @@ func buildChain(root *Chain, kind KeyKind, hosts []string) (*Chain, error) {
 	}
 	c.Key = key
 	c.Certificates = [][]byte{leafDER, c.Intermediate.Raw}
-	c.CertPEM = append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: leafDER}),
-		pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Intermediate.Raw})...)
+	c.IntermediatePEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Intermediate.Raw})
+	c.CertPEM = append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: leafDER}), c.IntermediatePEM...)
 	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
 		return nil, err
@@ -287,23 +289,49 @@ func buildChain(root *Chain, kind KeyKind, hosts []string) (*Chain, error) {
 }
 
 // WriteFiles writes CertPEM, KeyPEM and RootPEM to new files in dir (usually
-// t.TempDir()) and returns their paths, ready for openssl's -cert, -key and
-// -CAfile flags. File names are unique, so several chains can share a dir.
+// t.TempDir()) and returns their paths. File names are unique, so several
+// chains can share a dir.
+//
+// Note for openssl: -cert reads only the first certificate of its file, so
+// s_server and s_client would send the leaf alone. Use OpenSSLArgs, which
+// adds the intermediate with -cert_chain.
 func (c *Chain) WriteFiles(t testing.TB, dir string) (certFile, keyFile, rootFile string) {
 	t.Helper()
-	write := func(pattern string, data []byte) string {
-		f, err := os.CreateTemp(dir, pattern)
-		if err != nil {
-			t.Fatalf("testutil: %v", err)
-		}
-		if _, err := f.Write(data); err != nil {
-			f.Close()
-			t.Fatalf("testutil: writing %s: %v", f.Name(), err)
-		}
-		if err := f.Close(); err != nil {
-			t.Fatalf("testutil: closing %s: %v", f.Name(), err)
-		}
-		return f.Name()
+	return writeTemp(t, dir, "cert-*.pem", c.CertPEM),
+		writeTemp(t, dir, "key-*.pem", c.KeyPEM),
+		writeTemp(t, dir, "root-*.pem", c.RootPEM)
+}
+
+// OpenSSLArgs writes the chain to files in dir and returns the s_server or
+// s_client flags that make openssl present it: -cert (the leaf), -key and
+// -cert_chain (the intermediate).
+func (c *Chain) OpenSSLArgs(t testing.TB, dir string) []string {
+	t.Helper()
+	certFile, keyFile, _ := c.WriteFiles(t, dir)
+	return []string{"-cert", certFile, "-key", keyFile,
+		"-cert_chain", writeTemp(t, dir, "chain-*.pem", c.IntermediatePEM)}
+}
+
+// RootFile writes RootPEM to a file in dir and returns its path, for
+// openssl's -CAfile (with -verify_return_error, so that a failed
+// verification fails the handshake).
+func (c *Chain) RootFile(t testing.TB, dir string) string {
+	t.Helper()
+	return writeTemp(t, dir, "root-*.pem", c.RootPEM)
+}
+
+func writeTemp(t testing.TB, dir, pattern string, data []byte) string {
+	t.Helper()
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		t.Fatalf("testutil: %v", err)
 	}
-	return write("cert-*.pem", c.CertPEM), write("key-*.pem", c.KeyPEM), write("root-*.pem", c.RootPEM)
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		t.Fatalf("testutil: writing %s: %v", f.Name(), err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatalf("testutil: closing %s: %v", f.Name(), err)
+	}
+	return f.Name()
 }
