@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hushtls/hush"
 	"github.com/hushtls/hush/internal/kex"
@@ -36,6 +37,9 @@ const (
 	// succeeds: no alert; the raw side ends with close_notify and hush
 	// returns io.EOF from Read.
 	succeeds
+	// truncated: the raw side half-closes the stream; hush sends no alert
+	// and returns io.ErrUnexpectedEOF.
+	truncated
 )
 
 // protection says how the alert must travel.
@@ -47,6 +51,9 @@ const (
 	// protectedAlert: under hush's current write key (handshake or
 	// application).
 	protectedAlert
+	// anyProtection: either is right (the failure comes as hush changes
+	// keys).
+	anyProtection
 )
 
 // hostileRow is one attack.
@@ -398,18 +405,19 @@ func hostileServerRows(t *testing.T) []hostileRow {
 		// messages MUST NOT span key changes. Implementations MUST verify
 		// that all messages immediately preceding a key change align with a
 		// record boundary; if not, then they MUST terminate the connection
-		// with an "unexpected_message" alert." The server finds out while it
-		// answers, after its ServerHello is queued, so the alert follows the
-		// ServerHello under the server handshake key.
+		// with an "unexpected_message" alert." The server may find out
+		// before it answers (plaintext alert) or once its ServerHello is
+		// queued (the alert follows the ServerHello under the server
+		// handshake key); both are right.
 		{
-			name: "key-change/partial-message-after-client-hello", want: hush.AlertUnexpectedMessage, prot: protectedAlert,
+			name: "key-change/partial-message-after-client-hello", want: hush.AlertUnexpectedMessage, prot: anyProtection,
 			script: func(r *raw) {
 				ch := r.clientHello(nil)
 				r.writeRaw(plain(record.TypeHandshake, append(ch, byte(wire.TypeFinished), 0)))
 			},
 		},
 		{
-			name: "key-change/whole-message-after-client-hello", want: hush.AlertUnexpectedMessage, prot: protectedAlert,
+			name: "key-change/whole-message-after-client-hello", want: hush.AlertUnexpectedMessage, prot: anyProtection,
 			script: func(r *raw) {
 				ch := r.clientHello(nil)
 				fin := (&wire.Finished{VerifyData: make([]byte, 32)}).Marshal()
@@ -912,6 +920,179 @@ func hostileServerRows(t *testing.T) []hostileRow {
 			},
 		},
 
+		{
+			// RFC 8446, Section 5.1: "if a handshake message is split over
+			// two or more records, there MUST NOT be any other records
+			// between them." A change_cipher_spec is no exception.
+			name: "interleave/change-cipher-spec-inside-finished", want: hush.AlertUnexpectedMessage, prot: protectedAlert,
+			bug: "a change_cipher_spec between two fragments of a handshake message is dropped instead of rejected " +
+				"(RFC 8446, Section 5.1); record_in.go handleCCS13 does not check c.in.hs.Buffered()",
+			script: func(r *raw) {
+				afterServerFlight(r)
+				fin := r.finished()
+				r.transcript.Write(fin)
+				r.writeRaw(r.seal(record.TypeHandshake, fin[:10]))
+				r.sendCCS()
+				r.writeRaw(r.seal(record.TypeHandshake, fin[10:]))
+			},
+		},
+		{
+			// The KeyUpdate precedes a key change: RFC 8446, Section 5.1,
+			// as for the ClientHello above.
+			name: "key-change/bytes-after-key-update", want: hush.AlertUnexpectedMessage, prot: protectedAlert,
+			script: func(r *raw) {
+				r.handshake()
+				r.sendHandshake(append((&wire.KeyUpdate{}).Marshal(), byte(wire.TypeKeyUpdate), 0))
+			},
+		},
+		{
+			// Fragmenting a KeyUpdate is allowed as long as its last byte
+			// ends a record.
+			name: "control/key-update-in-two-records", kind: succeeds,
+			script: func(r *raw) {
+				r.handshake()
+				ku := (&wire.KeyUpdate{}).Marshal()
+				r.writeRaw(r.seal(record.TypeHandshake, ku[:3]))
+				r.writeRaw(r.seal(record.TypeHandshake, ku[3:]))
+				r.ownApp = keyschedule.NextTrafficSecret(r.suite.Hash, r.ownApp)
+				r.setWrite(r.ownApp)
+				closeNotify(r)
+			},
+		},
+		{
+			// hush's own bound (posthandshake.go): at most 32 KeyUpdates
+			// without application data between them, so that a peer cannot
+			// keep it rekeying forever. RFC 8446 names no alert for this;
+			// unexpected_message is the nearest.
+			name: "post-handshake/key-update-flood", want: hush.AlertUnexpectedMessage, prot: protectedAlert,
+			script: func(r *raw) {
+				r.handshake()
+				for i := 0; i < 33; i++ {
+					r.sendHandshake((&wire.KeyUpdate{}).Marshal())
+					r.ownApp = keyschedule.NextTrafficSecret(r.suite.Hash, r.ownApp)
+					r.setWrite(r.ownApp)
+				}
+			},
+		},
+		{
+			// RFC 8446, Section 6.2: unexpected_message for "the wrong
+			// handshake message"; type 99 is no handshake message at all.
+			name: "handshake-type/99-first", want: hush.AlertUnexpectedMessage,
+			script: func(r *raw) { r.writeRaw(plain(record.TypeHandshake, []byte{99, 0, 0, 0})) },
+		},
+		{
+			// hush bounds a handshake message at 64 KiB and refuses the
+			// declared length before buffering anything. RFC 8446 names no
+			// alert; decode_error is the one for "the length of the message
+			// was incorrect" (Section 6.2).
+			name: "oversized/handshake-message-declared-2^24-1", want: hush.AlertDecodeError,
+			script: func(r *raw) {
+				r.writeRaw(plain(record.TypeHandshake, []byte{byte(wire.TypeClientHello), 0xff, 0xff, 0xff, 3, 3}))
+			},
+		},
+		{
+			// RFC 8446, Section 4.2.1: without supported_versions the
+			// server "MUST negotiate TLS 1.2 or prior"; hush has nothing
+			// below TLS 1.2, so SSL 3.0 is a protocol_version.
+			name: "client-hello/ssl3-without-supported-versions", want: hush.AlertProtocolVersion,
+			script: sendClientHello(func(ch *wire.ClientHello) {
+				ch.LegacyVersion, ch.SupportedVersions = 0x0300, nil
+			}),
+		},
+		{
+			name: "client-hello/tls12-to-tls13-only-server", want: hush.AlertProtocolVersion,
+			config: func(c *hush.Config) { c.MinVersion = hush.VersionTLS13 },
+			script: sendClientHello(func(ch *wire.ClientHello) { ch.SupportedVersions = nil }),
+		},
+		{
+			// RFC 8446, Section 4.4.2: in response to a CertificateRequest
+			// the context is "the value of certificate_request_context in
+			// that message" (empty during the handshake).
+			name: "client-auth/certificate-with-request-context", want: hush.AlertIllegalParameter, prot: protectedAlert,
+			config: requireClientCert,
+			script: func(r *raw) {
+				toClientAuth(r)
+				r.sendHandshake(r.clientAuthFlight(replace(wire.TypeCertificate, func(m []byte) []byte {
+					cm, err := wire.ParseCertificate13(m)
+					if err != nil {
+						r.t.Fatal(err)
+					}
+					cm.CertificateRequestContext = []byte{7}
+					return cm.Marshal()
+				})))
+			},
+		},
+		{
+			// RFC 8446, Section 4.4.3: CertificateVerify is "omitted" when
+			// the Certificate is empty; one that comes anyway is the wrong
+			// message.
+			name: "client-auth/certificate-verify-after-empty-certificate", want: hush.AlertUnexpectedMessage, prot: protectedAlert,
+			config: func(c *hush.Config) { c.ClientAuth = hush.RequestClientCert },
+			script: func(r *raw) {
+				toClientAuth(r)
+				r.sendHandshake(r.clientAuthFlight(replace(wire.TypeCertificate, func([]byte) []byte {
+					return (&wire.Certificate13{}).Marshal()
+				})))
+			},
+		},
+
+		{
+			// A stream that ends mid-handshake: no alert can reach anyone,
+			// and hush must not hang or call it a clean EOF.
+			name: "truncation/eof-after-client-hello", kind: truncated,
+			script: func(r *raw) {
+				afterServerFlight(r)
+				r.closeWrite()
+			},
+		},
+		{
+			name: "truncation/eof-inside-a-record", kind: truncated,
+			script: func(r *raw) {
+				ch := plain(record.TypeHandshake, r.clientHello(nil))
+				r.writeRaw(ch[:len(ch)-5])
+				r.closeWrite()
+			},
+		},
+		{
+			// RFC 8446, Section 4.1.3: "TLS 1.3 servers which negotiate TLS
+			// 1.2 or below in response to a ClientHello MUST set the last 8
+			// bytes of their Random value specially". Checked on the
+			// ServerHello; the raw client then walks away.
+			name: "downgrade/tls12-server-hello-carries-sentinel", kind: truncated,
+			script: func(r *raw) {
+				r.sendHandshake(r.clientHello(func(ch *wire.ClientHello) {
+					ch.SupportedVersions = nil
+					ch.CipherSuites = []uint16{hush.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}
+					ch.SupportedGroups = []uint16{kex.X25519}
+					ch.SupportedPoints = []uint8{0}
+					ch.ExtendedMasterSecret = true
+					ch.SecureRenegotiationSupported = true
+					ch.SignatureAlgorithms = []uint16{0x0403}
+					ch.KeyShares, ch.HasKeyShare = nil, false
+				}))
+				var sh *wire.ServerHello
+				r.mustPump("a TLS 1.2 ServerHello", func() bool {
+					for _, m := range r.msgs {
+						if wire.HandshakeType(m[0]) == wire.TypeServerHello {
+							var err error
+							if sh, err = wire.ParseServerHello(m); err != nil {
+								r.t.Fatal(err)
+							}
+							return true
+						}
+					}
+					return false
+				})
+				if sh.SupportedVersion != 0 || sh.LegacyVersion != wire.VersionTLS12 {
+					r.t.Fatalf("server answered with version %#04x / supported_versions %#04x, want TLS 1.2", sh.LegacyVersion, sh.SupportedVersion)
+				}
+				if !bytes.Equal(sh.Random[24:], []byte("DOWNGRD\x01")) {
+					r.t.Errorf("TLS 1.2 ServerHello random ends in %x, want the DOWNGRD\\x01 sentinel", sh.Random[24:])
+				}
+				r.closeWrite()
+			},
+		},
+
 		// Alerts received.
 		{
 			// RFC 8446, Section 6: "Unknown Alert types MUST be treated as
@@ -972,6 +1153,23 @@ func serverHello(mutate func(*wire.ServerHello)) func(*raw) {
 		r.readClientHello(1)
 		r.sendServerHello(mutate)
 	}
+}
+
+// clientDone completes a correct handshake with the hush client: it is now
+// reading under the server application key.
+func clientDone(r *raw) {
+	r.t.Helper()
+	toFlight(nil)(r)
+	r.mustPump("the client Finished", func() bool { return r.peerFinished })
+}
+
+// toSecondClientHello answers the ClientHello with a HelloRetryRequest for
+// P-256 and reads the second ClientHello.
+func toSecondClientHello(r *raw) {
+	r.t.Helper()
+	r.readClientHello(1)
+	r.sendHelloRetryRequest(kex.P256, nil)
+	r.readClientHello(2)
 }
 
 func hostileClientRows(t *testing.T) []hostileRow {
@@ -1112,6 +1310,332 @@ func hostileClientRows(t *testing.T) []hostileRow {
 			}),
 		},
 		{
+			name: "control/hello-retry-request", kind: succeeds,
+			script: func(r *raw) {
+				toSecondClientHello(r)
+				r.sendServerHello(nil)
+				r.sendHandshake(r.serverFlight(nil))
+				r.afterServerFlight()
+				r.mustPump("the client Finished", func() bool { return r.peerFinished })
+				closeNotify(r)
+			},
+			check: func(t *testing.T, r *raw, out hushOutcome) {
+				if !out.state.HelloRetryRequest || out.state.CurveID != hush.CurveP256 {
+					t.Errorf("client state: HelloRetryRequest %v, group %v", out.state.HelloRetryRequest, out.state.CurveID)
+				}
+			},
+		},
+		{
+			// RFC 8446, Section 4.1.3: "If the "supported_versions"
+			// extension in the ServerHello contains a version not offered by
+			// the client or contains a version prior to TLS 1.3, the client
+			// MUST abort the handshake with an "illegal_parameter" alert."
+			name: "server-hello/supported-versions-tls12", want: hush.AlertIllegalParameter,
+			script: serverHello(func(sh *wire.ServerHello) { sh.SupportedVersion = wire.VersionTLS12 }),
+		},
+		{
+			// RFC 8446, Section 6.2: protocol_version: "The protocol
+			// version the peer has attempted to negotiate is recognized but
+			// not supported"; the client allows TLS 1.3 only.
+			name: "server-hello/tls12-to-tls13-only-client", want: hush.AlertProtocolVersion,
+			script: serverHello(func(sh *wire.ServerHello) { sh.SupportedVersion, sh.HasServerShare = 0, false }),
+		},
+		{
+			// RFC 8446, Section 4.1.4: "Upon receiving the ServerHello,
+			// clients MUST check that the cipher suite supplied in the
+			// ServerHello is the same as that in the HelloRetryRequest and
+			// otherwise abort the handshake with an "illegal_parameter"
+			// alert."
+			name: "server-hello/suite-differs-from-hello-retry-request", want: hush.AlertIllegalParameter,
+			config: func(c *hush.Config) {
+				c.CipherSuites = []uint16{hush.TLS_AES_128_GCM_SHA256, hush.TLS_AES_256_GCM_SHA384}
+			},
+			script: func(r *raw) {
+				toSecondClientHello(r)
+				r.sendServerHello(func(sh *wire.ServerHello) { sh.CipherSuite = hush.TLS_AES_256_GCM_SHA384 })
+			},
+		},
+		{
+			// RFC 8446, Section 4.2.8: the server's share "MUST be in the
+			// same group as the KeyShareEntry value offered by the client";
+			// after the retry that is the P-256 share alone.
+			name: "server-hello/share-for-other-group-than-hello-retry-request", want: hush.AlertIllegalParameter,
+			script: func(r *raw) {
+				toSecondClientHello(r)
+				r.sendServerHello(func(sh *wire.ServerHello) {
+					sh.ServerShare = wire.KeyShare{Group: kex.X25519, KeyExchange: mustKey(t, kex.X25519).PublicKey()}
+				})
+			},
+		},
+		{
+			// RFC 8446, Section 4.2.8: "Clients MUST verify that the
+			// selected_group field corresponds to a group which was provided
+			// in the "supported_groups" extension in the original
+			// ClientHello".
+			name: "hello-retry-request/selects-group-not-supported", want: hush.AlertIllegalParameter,
+			script: func(r *raw) {
+				r.readClientHello(1)
+				r.sendHelloRetryRequest(kex.P521, nil)
+			},
+		},
+		{
+			// RFC 8446, Section 4.2: "If an implementation receives an
+			// extension which it recognizes and which is not specified for
+			// the message in which it appears, it MUST abort the handshake
+			// with an "illegal_parameter" alert."
+			name: "encrypted-extensions/key-share", want: hush.AlertIllegalParameter, prot: protectedAlert,
+			script: toFlight(replace(wire.TypeEncryptedExtensions, func([]byte) []byte {
+				return (&wire.EncryptedExtensions{ExtraExtensions: []wire.Extension{{Type: wire.ExtKeyShare, Data: []byte{0, 0x1d}}}}).Marshal()
+			})),
+		},
+		{
+			// RFC 8446, Section 4.2: "Upon receiving such an extension [a
+			// response the client did not request], an endpoint MUST abort
+			// the handshake with an "unsupported_extension" alert."
+			name: "encrypted-extensions/unsolicited-alpn", want: hush.AlertUnsupportedExtension, prot: protectedAlert,
+			script: toFlight(replace(wire.TypeEncryptedExtensions, func([]byte) []byte {
+				return (&wire.EncryptedExtensions{ALPNProtocol: "h2", HasALPN: true}).Marshal()
+			})),
+		},
+		{
+			// RFC 8446, Section 4.4.2: "in the case of server
+			// authentication, this field SHALL be zero length."
+			name: "certificate/non-empty-request-context", want: hush.AlertIllegalParameter, prot: protectedAlert,
+			script: toFlight(func(typ wire.HandshakeType, m []byte) []byte {
+				if typ != wire.TypeCertificate {
+					return m
+				}
+				cm, err := wire.ParseCertificate13(m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				cm.CertificateRequestContext = []byte{1}
+				return cm.Marshal()
+			}),
+		},
+		{
+			// RFC 8446, Section 6.2: unknown_ca.
+			name: "certificate/unknown-ca", want: hush.AlertUnknownCA, prot: protectedAlert,
+			config: func(c *hush.Config) {
+				c.RootCAs = testutil.NewChain(t, testutil.ECDSAP256, "other-root.example").RootPool
+			},
+			script: toFlight(nil),
+		},
+		{
+			// RFC 8446, Section 4.4.3: the server's scheme "MUST be one
+			// offered in the client's "signature_algorithms" extension" and
+			// RSASSA-PKCS1-v1_5 is "not defined for use in signed TLS
+			// handshake messages".
+			name: "certificate-verify/pkcs1-scheme", want: hush.AlertIllegalParameter, prot: protectedAlert,
+			script: toFlight(replace(wire.TypeCertificateVerify, func(m []byte) []byte {
+				m[wire.HeaderLen], m[wire.HeaderLen+1] = 0x04, 0x01
+				return m
+			})),
+		},
+		{
+			// RFC 8446, Section 2: a server that does not use a PSK always
+			// authenticates with Certificate and CertificateVerify; a
+			// Finished in their place is the wrong message (Section 6.2,
+			// unexpected_message).
+			name: "server-flight/finished-without-certificate", want: hush.AlertUnexpectedMessage, prot: protectedAlert,
+			script: toFlight(func(typ wire.HandshakeType, m []byte) []byte {
+				if typ == wire.TypeCertificate || typ == wire.TypeCertificateVerify {
+					return nil
+				}
+				return m
+			}),
+		},
+		{
+			name: "server-flight/new-session-ticket-instead-of-encrypted-extensions", want: hush.AlertUnexpectedMessage, prot: protectedAlert,
+			script: toFlight(replace(wire.TypeEncryptedExtensions, func([]byte) []byte {
+				return (&wire.NewSessionTicket13{Lifetime: 60, Nonce: []byte{0}, Ticket: []byte("t")}).Marshal()
+			})),
+		},
+		{
+			// RFC 8446, Section 4.2.2: opaque cookie<1..2^16-1>.
+			name: "hello-retry-request/empty-cookie", want: hush.AlertDecodeError,
+			script: func(r *raw) {
+				r.readClientHello(1)
+				r.sendHelloRetryRequest(kex.P256, func(h *wire.ServerHello) { h.Cookie = []byte{} })
+			},
+		},
+		{
+			// RFC 8446, Section 4.1.3: legacy_compression_method "MUST have
+			// the value 0"; the field is well formed, its value is not.
+			name: "server-hello/compression-method-1", want: hush.AlertIllegalParameter,
+			script: serverHello(func(sh *wire.ServerHello) { sh.LegacyCompressionMethod = 1 }),
+		},
+		{
+			// RFC 8446, Section 4.2: "Implementations MUST NOT send
+			// extension responses if the remote endpoint did not send the
+			// corresponding extension requests ... Upon receiving such an
+			// extension, an endpoint MUST abort the handshake with an
+			// "unsupported_extension" alert."
+			name: "server-hello/unsolicited-extension", want: hush.AlertUnsupportedExtension,
+			script: serverHello(func(sh *wire.ServerHello) { sh.ExtraExtensions = []wire.Extension{{Type: 0x7a7a}} }),
+		},
+		{
+			// RFC 8446, Section 4.3.2: certificate_request_context "SHALL be
+			// zero length unless used for the post-handshake authentication
+			// exchanges".
+			name: "certificate-request/non-empty-context-in-handshake", want: hush.AlertIllegalParameter, prot: protectedAlert,
+			script: toFlight(replace(wire.TypeEncryptedExtensions, func(ee []byte) []byte {
+				cr := &wire.CertificateRequest13{CertificateRequestContext: []byte{1}, SignatureAlgorithms: []uint16{0x0403}}
+				return append(ee, cr.Marshal()...)
+			})),
+		},
+		{
+			// RFC 8446, Section 4.3.2: "The "signature_algorithms" extension
+			// MUST be specified"; RFC 8446, Section 6.2, missing_extension.
+			name: "certificate-request/without-signature-algorithms", want: hush.AlertMissingExtension, prot: protectedAlert,
+			script: toFlight(replace(wire.TypeEncryptedExtensions, func(ee []byte) []byte {
+				cr := []byte{byte(wire.TypeCertificateRequest), 0, 0, 3, 0, 0, 0} // empty context, no extensions
+				return append(ee, cr...)
+			})),
+		},
+		{
+			// RFC 8446, Section 6.2: certificate_expired: "A certificate has
+			// expired or is not currently valid."
+			name: "certificate/expired", want: hush.AlertCertificateExpired, prot: protectedAlert,
+			config: func(c *hush.Config) {
+				c.Time = func() time.Time { return time.Now().Add(30 * 24 * time.Hour) }
+			},
+			script: toFlight(nil),
+		},
+		{
+			name: "server-flight/two-certificates", want: hush.AlertUnexpectedMessage, prot: protectedAlert,
+			script: toFlight(replace(wire.TypeCertificate, func(m []byte) []byte { return append(bytes.Clone(m), m...) })),
+		},
+		{
+			// RFC 8446, Section 4.1.3: "TLS 1.3 clients receiving a
+			// ServerHello indicating TLS 1.2 or below MUST check that the
+			// last 8 bytes are not equal to either of these values. ... If a
+			// match is found, the client MUST abort the handshake with an
+			// "illegal_parameter" alert."
+			name: "server-hello/tls12-with-downgrade-sentinel", want: hush.AlertIllegalParameter,
+			config: func(c *hush.Config) {
+				c.MinVersion = hush.VersionTLS12
+				c.CipherSuites = []uint16{hush.TLS_AES_128_GCM_SHA256, hush.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}
+			},
+			script: serverHello(func(sh *wire.ServerHello) {
+				sh.SupportedVersion, sh.HasServerShare = 0, false
+				sh.LegacySessionIDEcho = nil
+				sh.CipherSuite = hush.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+				sh.ExtendedMasterSecret, sh.SecureRenegotiationSupported = true, true
+				copy(sh.Random[24:], "DOWNGRD\x01")
+			}),
+		},
+		{
+			// The ServerHello precedes a key change: RFC 8446, Section 5.1
+			// "Handshake messages MUST NOT span key changes ... they MUST
+			// terminate the connection with an "unexpected_message" alert."
+			name: "key-change/encrypted-extensions-in-server-hello-record", want: hush.AlertUnexpectedMessage, prot: anyProtection,
+			script: func(r *raw) {
+				r.readClientHello(1)
+				r.shTrailer = (&wire.EncryptedExtensions{}).Marshal()
+				r.sendServerHello(nil)
+			},
+		},
+		{
+			// So does the server Finished (the server application key).
+			name: "key-change/new-session-ticket-in-server-finished-record", want: hush.AlertUnexpectedMessage, prot: protectedAlert,
+			bug: "the client sends its Finished before the unexpected_message alert: conn.go apply queues the Finished (ActSend), " +
+				"then the ActReadKeys alignment check fails and sendAlert's packHandshake flushes the queued Finished ahead of the alert",
+			script: toFlight(replace(wire.TypeFinished, func(m []byte) []byte {
+				return append(m, (&wire.NewSessionTicket13{Lifetime: 60, Nonce: []byte{0}, Ticket: []byte("t")}).Marshal()...)
+			})),
+			check: func(t *testing.T, r *raw, out hushOutcome) {
+				// An aborted handshake sends no more handshake messages:
+				// the client's Finished would tell the server the handshake
+				// succeeded.
+				for _, m := range r.msgs[1:] {
+					t.Errorf("hush client sent handshake message type %d before its alert", m[0])
+				}
+			},
+		},
+		{
+			name: "oversized/plaintext-server-hello-2^14+1", want: hush.AlertRecordOverflow,
+			script: func(r *raw) {
+				r.readClientHello(1)
+				r.writeRaw(plain(record.TypeHandshake, make([]byte, 1<<14+1)))
+			},
+		},
+		{
+			name: "content-type/99-from-server", want: hush.AlertUnexpectedMessage,
+			script: func(r *raw) {
+				r.readClientHello(1)
+				r.writeRaw(plain(99, []byte{0}))
+			},
+		},
+		{
+			name: "flight/application-data-before-server-finished", want: hush.AlertUnexpectedMessage, prot: protectedAlert,
+			script: func(r *raw) {
+				r.readClientHello(1)
+				r.sendServerHello(nil)
+				r.writeRaw(r.seal(record.TypeApplicationData, []byte("early")))
+			},
+		},
+		{
+			name: "ccs/value-2-from-server", want: hush.AlertUnexpectedMessage, prot: protectedAlert,
+			script: func(r *raw) {
+				r.readClientHello(1)
+				r.sendServerHello(nil)
+				r.writeRaw(plain(record.TypeChangeCipherSpec, []byte{2}))
+			},
+		},
+		{
+			name: "truncation/eof-after-server-hello", kind: truncated,
+			script: func(r *raw) {
+				r.readClientHello(1)
+				r.sendServerHello(nil)
+				r.closeWrite()
+			},
+		},
+		{
+			name: "post-handshake/truncated-new-session-ticket", want: hush.AlertDecodeError, prot: protectedAlert,
+			script: func(r *raw) {
+				clientDone(r)
+				nst := (&wire.NewSessionTicket13{Lifetime: 60, Nonce: []byte{0}, Ticket: []byte("ticket")}).Marshal()
+				nst = nst[:len(nst)-3]
+				nst[3] -= 3 // consistent framing, short body
+				r.sendHandshake(nst)
+			},
+		},
+		{
+			// RFC 8446, Section 4.6.2: "A client that receives a
+			// CertificateRequest message without having sent the
+			// "post_handshake_auth" extension MUST send an
+			// "unexpected_message" fatal alert."
+			name: "post-handshake/certificate-request-without-post-handshake-auth", want: hush.AlertUnexpectedMessage, prot: protectedAlert,
+			script: func(r *raw) {
+				clientDone(r)
+				r.sendHandshake((&wire.CertificateRequest13{CertificateRequestContext: []byte{1}, SignatureAlgorithms: []uint16{0x0403}}).Marshal())
+			},
+		},
+		{
+			name: "post-handshake/server-hello", want: hush.AlertUnexpectedMessage, prot: protectedAlert,
+			script: func(r *raw) {
+				clientDone(r)
+				sh := &wire.ServerHello{LegacyVersion: wire.VersionTLS12, Random: make([]byte, 32), CipherSuite: hush.TLS_AES_128_GCM_SHA256, SupportedVersion: wire.VersionTLS13}
+				r.sendHandshake(sh.Marshal())
+			},
+		},
+		{
+			name: "post-handshake/change-cipher-spec", want: hush.AlertUnexpectedMessage, prot: protectedAlert,
+			script: func(r *raw) { clientDone(r); r.sendCCS() },
+		},
+		{
+			name: "post-handshake/oversized-protected-record", want: hush.AlertRecordOverflow, prot: protectedAlert,
+			script: func(r *raw) {
+				clientDone(r)
+				r.writeRaw(plain(record.TypeApplicationData, make([]byte, 1<<14+256+1)))
+			},
+		},
+		{
+			name: "post-handshake/unknown-alert", want: hush.Alert(255), kind: receivesAlert,
+			script: func(r *raw) { clientDone(r); r.writeRaw(r.seal(record.TypeAlert, []byte{1, 255})) },
+		},
+		{
 			name: "server-flight/unprotected-after-server-hello", want: hush.AlertUnexpectedMessage, prot: protectedAlert,
 			script: func(r *raw) {
 				r.readClientHello(1)
@@ -1177,6 +1701,14 @@ func checkOutcome(t *testing.T, r *raw, out hushOutcome, row hostileRow) {
 			t.Errorf("hush returned %v, want io.EOF after close_notify", out.err)
 		}
 		return
+	case truncated:
+		if len(r.alerts) != 0 {
+			t.Errorf("wire: hush sent %v on a truncated stream, want no alert", r.alerts)
+		}
+		if !errors.Is(out.err, io.ErrUnexpectedEOF) {
+			t.Errorf("hush returned %v, want io.ErrUnexpectedEOF", out.err)
+		}
+		return
 	case receivesAlert:
 		if len(r.alerts) != 0 {
 			t.Errorf("wire: hush answered a received fatal alert with %v, want silence", r.alerts)
@@ -1192,7 +1724,7 @@ func checkOutcome(t *testing.T, r *raw, out hushOutcome, row hostileRow) {
 			if hush.Alert(a.code) != row.want || a.level != 2 {
 				t.Errorf("wire: %v, want fatal %v", a, row.want)
 			}
-			if a.protected != (row.prot == protectedAlert) {
+			if row.prot != anyProtection && a.protected != (row.prot == protectedAlert) {
 				t.Errorf("wire: %v, want it protected=%v", a, row.prot == protectedAlert)
 			}
 		}
