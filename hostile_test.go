@@ -62,7 +62,7 @@ type hostileRow struct {
 	want   hush.Alert
 	kind   outcome
 	prot   protection
-	config func(*hush.Config)
+	config func(*testing.T, *hush.Config)
 	script func(r *raw)
 	check  func(t *testing.T, r *raw, out hushOutcome) // extra checks
 	bug    string                                      // non-empty: a known library bug, the row is skipped
@@ -162,7 +162,7 @@ func pskExtension() wire.Extension {
 }
 
 // requireClientCert makes the server demand a client certificate.
-func requireClientCert(c *hush.Config) { c.ClientAuth = hush.RequireAnyClientCert }
+func requireClientCert(_ *testing.T, c *hush.Config) { c.ClientAuth = hush.RequireAnyClientCert }
 
 // toClientAuth sends a ClientHello, reads the server flight (with its
 // CertificateRequest) and gets ready to answer with the test chain.
@@ -188,7 +188,7 @@ func replace(typ wire.HandshakeType, with func(msg []byte) []byte) func(wire.Han
 
 // ---- the server under attack ----
 
-func hostileServerRows(t *testing.T) []hostileRow {
+func hostileServerRows() []hostileRow {
 	return []hostileRow{
 		{
 			name: "control/valid-handshake", kind: succeeds,
@@ -229,6 +229,41 @@ func hostileServerRows(t *testing.T) []hostileRow {
 				}))
 				r.readServerFlight()
 				r.sendFinished(nil)
+				closeNotify(r)
+			},
+		},
+		{
+			// RFC 8446, Section 5.1: legacy_record_version "MAY be 0x0301
+			// (TLS 1.0) for the initial ClientHello"; many clients send it.
+			name: "control/client-hello-record-version-0x0301", kind: succeeds,
+			script: func(r *raw) {
+				rec := plain(record.TypeHandshake, r.clientHello(nil))
+				rec[2] = 0x01
+				r.writeRaw(rec)
+				r.readServerFlight()
+				r.sendFinished(nil)
+				closeNotify(r)
+			},
+		},
+		{
+			// RFC 8446, Section 4.6.3: "If the request_update field is set
+			// to "update_requested", then the receiver MUST send a KeyUpdate
+			// of its own with request_update set to "update_not_requested""
+			name: "control/key-update-requested-is-answered", kind: succeeds,
+			script: func(r *raw) {
+				r.handshake()
+				r.sendHandshake((&wire.KeyUpdate{UpdateRequested: true}).Marshal())
+				r.ownApp = keyschedule.NextTrafficSecret(r.suite.Hash, r.ownApp)
+				r.setWrite(r.ownApp)
+				r.mustPump("the server's KeyUpdate", func() bool {
+					return slices.ContainsFunc(r.msgs, func(m []byte) bool { return wire.HandshakeType(m[0]) == wire.TypeKeyUpdate })
+				})
+				ku, err := wire.ParseKeyUpdate(r.msgs[len(r.msgs)-1])
+				if err != nil || ku.UpdateRequested {
+					r.t.Errorf("server answered with KeyUpdate %+v (%v), want update_not_requested", ku, err)
+				}
+				r.peerApp = keyschedule.NextTrafficSecret(r.suite.Hash, r.peerApp)
+				r.setRead(r.peerApp)
 				closeNotify(r)
 			},
 		},
@@ -755,7 +790,7 @@ func hostileServerRows(t *testing.T) []hostileRow {
 			// accepted because the CA certificate could not be located or
 			// could not be matched with a known trust anchor."
 			name: "client-auth/unknown-ca", want: hush.AlertUnknownCA, prot: protectedAlert,
-			config: func(c *hush.Config) {
+			config: func(t *testing.T, c *hush.Config) {
 				c.ClientAuth = hush.RequireAndVerifyClientCert
 				c.ClientCAs = testutil.NewChain(t, testutil.ECDSAP256, "other-root.example").RootPool
 			},
@@ -1001,7 +1036,7 @@ func hostileServerRows(t *testing.T) []hostileRow {
 		},
 		{
 			name: "client-hello/tls12-to-tls13-only-server", want: hush.AlertProtocolVersion,
-			config: func(c *hush.Config) { c.MinVersion = hush.VersionTLS13 },
+			config: func(t *testing.T, c *hush.Config) { c.MinVersion = hush.VersionTLS13 },
 			script: sendClientHello(func(ch *wire.ClientHello) { ch.SupportedVersions = nil }),
 		},
 		{
@@ -1027,7 +1062,7 @@ func hostileServerRows(t *testing.T) []hostileRow {
 			// the Certificate is empty; one that comes anyway is the wrong
 			// message.
 			name: "client-auth/certificate-verify-after-empty-certificate", want: hush.AlertUnexpectedMessage, prot: protectedAlert,
-			config: func(c *hush.Config) { c.ClientAuth = hush.RequestClientCert },
+			config: func(t *testing.T, c *hush.Config) { c.ClientAuth = hush.RequestClientCert },
 			script: func(r *raw) {
 				toClientAuth(r)
 				r.sendHandshake(r.clientAuthFlight(replace(wire.TypeCertificate, func([]byte) []byte {
@@ -1172,7 +1207,7 @@ func toSecondClientHello(r *raw) {
 	r.readClientHello(2)
 }
 
-func hostileClientRows(t *testing.T) []hostileRow {
+func hostileClientRows() []hostileRow {
 	return []hostileRow{
 		{
 			name: "control/valid-handshake", kind: succeeds,
@@ -1201,15 +1236,17 @@ func hostileClientRows(t *testing.T) []hostileRow {
 			// server has selected for the negotiated key exchange." The
 			// client supports P-256 but sent no share for it.
 			name: "server-hello/key-share-for-group-without-client-share", want: hush.AlertIllegalParameter,
-			script: serverHello(func(sh *wire.ServerHello) {
-				sh.ServerShare = wire.KeyShare{Group: kex.P256, KeyExchange: mustKey(t, kex.P256).PublicKey()}
-			}),
+			script: func(r *raw) {
+				pub := mustKey(r.t, kex.P256).PublicKey()
+				serverHello(func(sh *wire.ServerHello) { sh.ServerShare = wire.KeyShare{Group: kex.P256, KeyExchange: pub} })(r)
+			},
 		},
 		{
 			name: "server-hello/key-share-for-group-not-supported", want: hush.AlertIllegalParameter,
-			script: serverHello(func(sh *wire.ServerHello) {
-				sh.ServerShare = wire.KeyShare{Group: kex.P521, KeyExchange: mustKey(t, kex.P521).PublicKey()}
-			}),
+			script: func(r *raw) {
+				pub := mustKey(r.t, kex.P521).PublicKey()
+				serverHello(func(sh *wire.ServerHello) { sh.ServerShare = wire.KeyShare{Group: kex.P521, KeyExchange: pub} })(r)
+			},
 		},
 		{
 			// RFC 8446, Section 4.1.3: "A client which receives a
@@ -1326,6 +1363,18 @@ func hostileClientRows(t *testing.T) []hostileRow {
 			},
 		},
 		{
+			// RFC 8446, Section 2: the server "can also send application
+			// data" right after its Finished, before the client's arrives
+			// (0.5-RTT data).
+			name: "control/half-rtt-data", kind: succeeds,
+			script: func(r *raw) {
+				toFlight(nil)(r)
+				r.writeRaw(r.seal(record.TypeApplicationData, []byte("half-rtt")))
+				r.mustPump("the client Finished", func() bool { return r.peerFinished })
+				closeNotify(r)
+			},
+		},
+		{
 			// RFC 8446, Section 4.1.3: "If the "supported_versions"
 			// extension in the ServerHello contains a version not offered by
 			// the client or contains a version prior to TLS 1.3, the client
@@ -1347,7 +1396,7 @@ func hostileClientRows(t *testing.T) []hostileRow {
 			// otherwise abort the handshake with an "illegal_parameter"
 			// alert."
 			name: "server-hello/suite-differs-from-hello-retry-request", want: hush.AlertIllegalParameter,
-			config: func(c *hush.Config) {
+			config: func(t *testing.T, c *hush.Config) {
 				c.CipherSuites = []uint16{hush.TLS_AES_128_GCM_SHA256, hush.TLS_AES_256_GCM_SHA384}
 			},
 			script: func(r *raw) {
@@ -1362,9 +1411,8 @@ func hostileClientRows(t *testing.T) []hostileRow {
 			name: "server-hello/share-for-other-group-than-hello-retry-request", want: hush.AlertIllegalParameter,
 			script: func(r *raw) {
 				toSecondClientHello(r)
-				r.sendServerHello(func(sh *wire.ServerHello) {
-					sh.ServerShare = wire.KeyShare{Group: kex.X25519, KeyExchange: mustKey(t, kex.X25519).PublicKey()}
-				})
+				pub := mustKey(r.t, kex.X25519).PublicKey()
+				r.sendServerHello(func(sh *wire.ServerHello) { sh.ServerShare = wire.KeyShare{Group: kex.X25519, KeyExchange: pub} })
 			},
 		},
 		{
@@ -1407,7 +1455,7 @@ func hostileClientRows(t *testing.T) []hostileRow {
 				}
 				cm, err := wire.ParseCertificate13(m)
 				if err != nil {
-					t.Fatal(err)
+					return m // cannot happen; the row would then fail on the wire
 				}
 				cm.CertificateRequestContext = []byte{1}
 				return cm.Marshal()
@@ -1416,7 +1464,7 @@ func hostileClientRows(t *testing.T) []hostileRow {
 		{
 			// RFC 8446, Section 6.2: unknown_ca.
 			name: "certificate/unknown-ca", want: hush.AlertUnknownCA, prot: protectedAlert,
-			config: func(c *hush.Config) {
+			config: func(t *testing.T, c *hush.Config) {
 				c.RootCAs = testutil.NewChain(t, testutil.ECDSAP256, "other-root.example").RootPool
 			},
 			script: toFlight(nil),
@@ -1497,7 +1545,7 @@ func hostileClientRows(t *testing.T) []hostileRow {
 			// RFC 8446, Section 6.2: certificate_expired: "A certificate has
 			// expired or is not currently valid."
 			name: "certificate/expired", want: hush.AlertCertificateExpired, prot: protectedAlert,
-			config: func(c *hush.Config) {
+			config: func(t *testing.T, c *hush.Config) {
 				c.Time = func() time.Time { return time.Now().Add(30 * 24 * time.Hour) }
 			},
 			script: toFlight(nil),
@@ -1513,7 +1561,7 @@ func hostileClientRows(t *testing.T) []hostileRow {
 			// match is found, the client MUST abort the handshake with an
 			// "illegal_parameter" alert."
 			name: "server-hello/tls12-with-downgrade-sentinel", want: hush.AlertIllegalParameter,
-			config: func(c *hush.Config) {
+			config: func(t *testing.T, c *hush.Config) {
 				c.MinVersion = hush.VersionTLS12
 				c.CipherSuites = []uint16{hush.TLS_AES_128_GCM_SHA256, hush.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}
 			},
@@ -1659,13 +1707,13 @@ func hostileClientRows(t *testing.T) []hostileRow {
 // ---- running ----
 
 func TestHostileServer(t *testing.T) {
-	for _, row := range hostileServerRows(t) {
+	for _, row := range hostileServerRows() {
 		t.Run(row.name, func(t *testing.T) { runHostileRow(t, false, row) })
 	}
 }
 
 func TestHostileClient(t *testing.T) {
-	for _, row := range hostileClientRows(t) {
+	for _, row := range hostileClientRows() {
 		t.Run(row.name, func(t *testing.T) { runHostileRow(t, true, row) })
 	}
 }
@@ -1679,7 +1727,7 @@ func runHostileRow(t *testing.T, hushIsClient bool, row hostileRow) {
 		cfg = hostileClientConfig(t)
 	}
 	if row.config != nil {
-		row.config(cfg)
+		row.config(t, cfg)
 	}
 	r, out := runHostile(t, hushIsClient, cfg, row.script)
 	checkOutcome(t, r, out, row)
