@@ -41,8 +41,9 @@ type Conn struct {
 	writeDeadline atomic.Int64 // unix nanoseconds of the user's write deadline, 0 when none
 	keyLogRandom  []byte
 
-	keyUpdatesInRow       int // received without application data between them; c.in locked
-	renegotiationsRefused int // TLS 1.2 renegotiation attempts answered; c.in locked
+	keyUpdatesInRow       int                // received without application data between them; c.in locked
+	renegotiationsRefused int                // TLS 1.2 renegotiation attempts answered; c.in locked
+	sentTrace             []HandshakeMessage // sent messages not yet flushed, for OnHandshakeMessage
 }
 
 // Client returns a client-side TLS connection over conn. The handshake runs
@@ -222,12 +223,12 @@ func (c *Conn) apply(m *handshake.Machine, actions []handshake.Action) error {
 		var err error
 		switch a.Kind {
 		case handshake.ActSend:
-			c.traceMessage(messageName(a.Data), len(a.Data), true, m.Version())
+			c.queueTrace(messageName(a.Data), len(a.Data), m.Version())
 			c.out.Lock()
 			c.out.hsPending = append(c.out.hsPending, a.Data...)
 			c.out.Unlock()
 		case handshake.ActSendCCS:
-			c.traceMessage("ChangeCipherSpec", 1, true, m.Version())
+			c.queueTrace("ChangeCipherSpec", 1, m.Version())
 			c.out.Lock()
 			c.out.packHandshake()
 			c.out.buf = record.AppendHeader(c.out.buf, record.TypeChangeCipherSpec, wire.VersionTLS12, 1)
@@ -237,6 +238,7 @@ func (c *Conn) apply(m *handshake.Machine, actions []handshake.Action) error {
 			c.out.Lock()
 			err = c.flushLocked()
 			c.out.Unlock()
+			c.emitTraces()
 		case handshake.ActWriteKeys:
 			c.out.Lock()
 			c.out.packHandshake()

@@ -64,6 +64,17 @@ func exchange(t *testing.T, a, b net.Conn, n int) {
 	}
 }
 
+// closeBoth closes both ends. Over net.Pipe a close_notify write blocks
+// until the other side reads it, so b drains a's close_notify while a
+// closes; then b's own close_notify fails fast on the closed pipe.
+func closeBoth(a, b io.ReadWriteCloser) {
+	done := make(chan struct{})
+	go func() { io.Copy(io.Discard, b); close(done) }()
+	a.Close()
+	<-done
+	b.Close()
+}
+
 // handshakeBoth runs both handshakes concurrently and returns their errors.
 func handshakeBoth(client, server interface{ Handshake() error }) (clientErr, serverErr error) {
 	done := make(chan error, 1)
@@ -94,8 +105,7 @@ func TestInteropCryptoTLS13Matrix(t *testing.T) {
 						server := tls.Server(sc, &tls.Config{
 							Certificates: []tls.Certificate{tlsCert(chain)}, CurvePreferences: []tls.CurveID{tlsGroup(group)},
 						})
-						defer client.Close()
-						defer server.Close()
+						defer closeBoth(client, server)
 						if cerr, serr := handshakeBoth(client, server); cerr != nil || serr != nil {
 							t.Fatalf("handshake: client %v, server %v", cerr, serr)
 						}
@@ -117,8 +127,7 @@ func TestInteropCryptoTLS13Matrix(t *testing.T) {
 							Certificates: []hush.Certificate{hushCert(chain)},
 							CipherSuites: []uint16{suite}, CurvePreferences: []hush.CurveID{group},
 						})
-						defer client.Close()
-						defer server.Close()
+						defer closeBoth(client, server)
 						if cerr, serr := handshakeBoth(client, server); cerr != nil || serr != nil {
 							t.Fatalf("handshake: client %v, server %v", cerr, serr)
 						}

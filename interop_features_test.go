@@ -19,7 +19,7 @@ func pairHushClient(t *testing.T, cc *hush.Config, sc *tls.Config) (*hush.Conn, 
 	t.Helper()
 	a, b := testutil.TCPPipe(t)
 	client, server := hush.Client(a, cc), tls.Server(b, sc)
-	t.Cleanup(func() { client.Close(); server.Close() })
+	t.Cleanup(func() { closeBoth(client, server) })
 	cerr, serr := handshakeBoth(client, server)
 	return client, server, cerr, serr
 }
@@ -29,7 +29,7 @@ func pairHushServer(t *testing.T, cc *tls.Config, sc *hush.Config) (*tls.Conn, *
 	t.Helper()
 	a, b := testutil.TCPPipe(t)
 	client, server := tls.Client(a, cc), hush.Server(b, sc)
-	t.Cleanup(func() { client.Close(); server.Close() })
+	t.Cleanup(func() { closeBoth(client, server) })
 	cerr, serr := handshakeBoth(client, server)
 	return client, server, cerr, serr
 }

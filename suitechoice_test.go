@@ -51,8 +51,7 @@ func TestDefaultServerHonoursChaChaFirstClient(t *testing.T) {
 	hc := hush.Client(a, &hush.Config{ServerName: "example.com", RootCAs: chain.RootPool,
 		CipherSuites: []uint16{hush.TLS_CHACHA20_POLY1305_SHA256, hush.TLS_AES_128_GCM_SHA256}})
 	hs := hush.Server(b, &hush.Config{Certificates: []hush.Certificate{hushCert(chain)}})
-	defer hc.Close()
-	defer hs.Close()
+	defer closeBoth(hc, hs)
 	cerr, serr := handshakeBoth(hc, hs)
 	mustHandshake(t, cerr, serr)
 	if got := hs.ConnectionState().CipherSuite; got != hush.TLS_CHACHA20_POLY1305_SHA256 {
@@ -64,8 +63,7 @@ func TestDefaultServerHonoursChaChaFirstClient(t *testing.T) {
 		CipherSuites: []uint16{hush.TLS_CHACHA20_POLY1305_SHA256, hush.TLS_AES_128_GCM_SHA256}})
 	hs = hush.Server(b, &hush.Config{Certificates: []hush.Certificate{hushCert(chain)},
 		CipherSuites: []uint16{hush.TLS_AES_128_GCM_SHA256, hush.TLS_CHACHA20_POLY1305_SHA256}})
-	defer hc.Close()
-	defer hs.Close()
+	defer closeBoth(hc, hs)
 	cerr, serr = handshakeBoth(hc, hs)
 	mustHandshake(t, cerr, serr)
 	if got := hs.ConnectionState().CipherSuite; got != hush.TLS_AES_128_GCM_SHA256 {
@@ -86,8 +84,7 @@ func TestDefaultServerWithoutAESPicksChaCha(t *testing.T) {
 		hc := hush.Client(a, &hush.Config{ServerName: "example.com", RootCAs: chain.RootPool,
 			CipherSuites: []uint16{hush.TLS_AES_128_GCM_SHA256, hush.TLS_AES_256_GCM_SHA384, hush.TLS_CHACHA20_POLY1305_SHA256}})
 		hs := hush.Server(b, &hush.Config{Certificates: []hush.Certificate{hushCert(chain)}})
-		defer hc.Close()
-		defer hs.Close()
+		defer closeBoth(hc, hs)
 		cerr, serr := handshakeBoth(hc, hs)
 		mustHandshake(t, cerr, serr)
 		if got := hs.ConnectionState().CipherSuite; got != hush.TLS_CHACHA20_POLY1305_SHA256 {

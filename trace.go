@@ -55,3 +55,20 @@ func (c *Conn) traceMessage(name string, n int, sent bool, version uint16) {
 		f(HandshakeMessage{Type: name, Len: n, Sent: sent, Version: version})
 	}
 }
+
+// queueTrace records a sent message; it is reported when its flight is
+// written, so the callback sees the wire order even though messages are
+// queued earlier (the TLS 1.3 client queues its change_cipher_spec as soon
+// as it has the ServerHello).
+func (c *Conn) queueTrace(name string, n int, version uint16) {
+	if c.config.OnHandshakeMessage != nil {
+		c.sentTrace = append(c.sentTrace, HandshakeMessage{Type: name, Len: n, Sent: true, Version: version})
+	}
+}
+
+func (c *Conn) emitTraces() {
+	for _, m := range c.sentTrace {
+		c.config.OnHandshakeMessage(m)
+	}
+	c.sentTrace = nil
+}
