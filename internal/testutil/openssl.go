@@ -97,8 +97,12 @@ func startOpenSSL(t testing.TB, args []string) (*OpenSSLProcess, error) {
 		return nil, err
 	}
 	p.watchdog = time.AfterFunc(Timeout, func() {
-		p.timedOut.Store(true)
-		p.cmd.Process.Kill()
+		select {
+		case <-p.done:
+		default:
+			p.timedOut.Store(true)
+			p.cmd.Process.Kill()
+		}
 	})
 	go func() {
 		p.waitErr = p.cmd.Wait()
@@ -159,6 +163,20 @@ func (p *OpenSSLProcess) WaitForOutput(t testing.TB, substr string) string {
 		t.Fatalf("testutil: %s exited (%v) before printing %q; its output:\n%s", p, p.exitStatus(), substr, out)
 	}
 	return out
+}
+
+// WaitForLine waits until openssl's stderr has a complete line starting
+// with prefix and returns that line without its newline. It fails the test
+// if the process exits first. The -brief summary is printed piecemeal and
+// ends with "Supported groups: ..." from s_server and "Server Temp Key: ..."
+// from s_client, so waiting for those lines waits for the whole summary.
+func (p *OpenSSLProcess) WaitForLine(t testing.TB, prefix string) string {
+	t.Helper()
+	line, ok := p.stderr.waitForLine(prefix)
+	if !ok {
+		t.Fatalf("testutil: %s exited (%v) before printing a line starting %q; its output:\n%s", p, p.exitStatus(), prefix, p.Output())
+	}
+	return line
 }
 
 // Exited returns a channel closed once the process has exited and all its
@@ -276,6 +294,25 @@ func (t *tail) waitFor(substr string) (string, bool) {
 		}
 		if t.closed {
 			return string(t.buf), false
+		}
+		t.cond.Wait()
+	}
+}
+
+// waitForLine waits until the kept output has a complete line starting with
+// prefix, or the writer closes.
+func (t *tail) waitForLine(prefix string) (string, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for {
+		lines := strings.Split(string(t.buf), "\n")
+		for _, l := range lines[:len(lines)-1] { // the last is incomplete
+			if strings.HasPrefix(l, prefix) {
+				return strings.TrimSuffix(l, "\r"), true
+			}
+		}
+		if t.closed {
+			return "", false
 		}
 		t.cond.Wait()
 	}

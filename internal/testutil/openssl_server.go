@@ -18,26 +18,32 @@ type OpenSSLServer struct {
 //
 //	openssl s_server -accept 127.0.0.1:PORT -naccept 1 -brief ARGS...
 //
-// and returns once it listens. args are further s_server flags: -cert and
-// -key (see Chain.WriteFiles), -tls1_3, -tls1_2, -ciphersuites, -cipher,
-// -groups, -Verify, -CAfile, ... A flag in args overrides the defaults above
-// (e.g. "-naccept", "2"), except -accept.
+// and returns once it listens. args are further s_server flags: the
+// certificate (Chain.OpenSSLArgs gives -cert, -key and -cert_chain),
+// -tls1_3, -tls1_2, -ciphersuites, -cipher, -groups, -Verify with -CAfile,
+// ... A flag in args overrides the defaults above (e.g. "-naccept", "2"),
+// except -accept.
 //
 // -brief implies -quiet, which is what makes the standard streams carry
 // application data only: without it s_server prints connection details on
-// stdout and interprets input whose first byte is Q, q, P, S (and r, R, k,
-// K, c before a newline) as commands. The price is that s_server prints no
+// stdout and takes input whose first byte is Q, q, P or S (or r, R, k, K, c
+// before a newline) as a command. The price is that s_server prints no
 // "ACCEPT host:port" line, so the port is chosen here and readiness is
-// observed in /proc (Linux only; elsewhere the test is skipped). The -brief
-// summary ("Protocol version:", "Ciphersuite:", "Supported groups:" offered
-// by the client; s_server does not print the group it chose) appears on
-// stderr once the handshake completes, but only if nothing was written to
-// Stdin before then: s_server completes a pending handshake inside the
-// write and skips the summary.
+// observed in /proc (Linux only; elsewhere the test is skipped).
 //
-// One connection is served. Closing Stdin makes s_server send close_notify
-// and close the connection; the process then exits, with status 0 even when
-// the handshake failed (read Output to see why).
+// Write to Stdin and close it only once the client's handshake is done:
+// s_server completes a pending handshake inside its write, and then skips
+// the -brief summary; and if its stdin ends while a handshake is pending it
+// can block for ever in a read. The summary ("Protocol version:",
+// "Ciphersuite:", "Peer certificate:" and "Verification:" with -Verify, and
+// last "Supported groups:", the client's list; s_server does not name the
+// group it chose) appears on stderr when the handshake completes: wait for
+// it with WaitForLine(t, "Supported groups:").
+//
+// One connection is served. Closing Stdin makes s_server send close_notify,
+// half-close, wait up to 500 ms for the client to close its end, and exit;
+// close the client before Wait to save the wait. The exit status is 0 even
+// when the handshake failed (read Output to see why).
 func StartOpenSSLServer(t testing.TB, args ...string) *OpenSSLServer {
 	t.Helper()
 	OpenSSLPath(t)

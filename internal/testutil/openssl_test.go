@@ -184,11 +184,12 @@ func TestOpenSSLServerWithCryptoTLSClient(t *testing.T) {
 				}
 				// Wait for the summary before writing to stdin, which
 				// would make s_server skip it.
-				out := s.WaitForOutput(t, "Ciphersuite: ")
-				for _, want := range []string{"Protocol version: " + vname, "Ciphersuite: " + c.osName} {
-					if !strings.Contains(out, want) {
-						t.Errorf("openssl's output lacks %q:\n%s", want, out)
-					}
+				s.WaitForLine(t, "Supported groups:")
+				if got, want := s.WaitForLine(t, "Protocol version:"), "Protocol version: "+vname; got != want {
+					t.Errorf("got %q, want %q", got, want)
+				}
+				if got, want := s.WaitForLine(t, "Ciphersuite:"), "Ciphersuite: "+c.osName; got != want {
+					t.Errorf("got %q, want %q", got, want)
 				}
 
 				exchange(t, conn, s.OpenSSLProcess)
@@ -268,7 +269,8 @@ func TestOpenSSLClientWithCryptoTLSServer(t *testing.T) {
 
 				exchange(t, conn, cl.OpenSSLProcess)
 
-				out := cl.WaitForOutput(t, "Server Temp Key: ")
+				cl.WaitForLine(t, "Server Temp Key:")
+				out := cl.Output()
 				for _, want := range []string{
 					"CONNECTION ESTABLISHED",
 					"Protocol version: " + vname,
