@@ -198,6 +198,12 @@ func (c *Conn) runHandshake() error {
 		if err != nil {
 			return c.fatal(err)
 		}
+		// RFC 8446, Section 5.1: a key change must fall on a record
+		// boundary. Checked before any action is applied, so nothing the
+		// machine queued (its Finished, say) goes out ahead of the alert.
+		if err := c.checkKeyChangeAlignment(actions); err != nil {
+			return c.fatal(err)
+		}
 		if c.keyLogRandom == nil {
 			c.keyLogRandom = m.ClientRandom()
 		}
@@ -208,6 +214,23 @@ func (c *Conn) runHandshake() error {
 	c.result = m.Result()
 	c.setMachine(nil)
 	c.handshakeDone.Store(true)
+	return nil
+}
+
+// checkKeyChangeAlignment fails when actions install new read keys while
+// handshake bytes received under the old keys are still unconsumed.
+func (c *Conn) checkKeyChangeAlignment(actions []handshake.Action) error {
+	for _, a := range actions {
+		if a.Kind != handshake.ActReadKeys {
+			continue
+		}
+		c.in.Lock()
+		buffered := c.in.hs != nil && c.in.hs.Buffered() != 0
+		c.in.Unlock()
+		if buffered {
+			return alert.New(alert.UnexpectedMessage, "handshake message spans a key change")
+		}
+	}
 	return nil
 }
 
