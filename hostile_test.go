@@ -960,7 +960,7 @@ func hostileServerRows() []hostileRow {
 			// two or more records, there MUST NOT be any other records
 			// between them." A change_cipher_spec is no exception.
 			name: "interleave/change-cipher-spec-inside-finished", want: hush.AlertUnexpectedMessage, prot: protectedAlert,
-						script: func(r *raw) {
+			script: func(r *raw) {
 				afterServerFlight(r)
 				fin := r.finished()
 				r.transcript.Write(fin)
@@ -1585,7 +1585,7 @@ func hostileClientRows() []hostileRow {
 		{
 			// So does the server Finished (the server application key).
 			name: "key-change/new-session-ticket-in-server-finished-record", want: hush.AlertUnexpectedMessage, prot: protectedAlert,
-						script: toFlight(replace(wire.TypeFinished, func(m []byte) []byte {
+			script: toFlight(replace(wire.TypeFinished, func(m []byte) []byte {
 				return append(m, (&wire.NewSessionTicket13{Lifetime: 60, Nonce: []byte{0}, Ticket: []byte("t")}).Marshal()...)
 			})),
 			check: func(t *testing.T, r *raw, out hushOutcome) {
