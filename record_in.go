@@ -20,6 +20,13 @@ const maxHandshakeMessage = 64 << 10
 // without application data between them.
 const maxWarningAlertsInRow = 16
 
+// maxCCSInHandshake bounds the TLS 1.3 compatibility change_cipher_spec
+// records: a well-behaved peer sends one.
+const maxCCSInHandshake = 16
+
+// maxEmptyRecordsInRow bounds empty application data records in a row.
+const maxEmptyRecordsInRow = 32
+
 // inHalf is the reading direction.
 type inHalf struct {
 	sync.Mutex
@@ -33,8 +40,12 @@ type inHalf struct {
 	machine *handshake.Machine // during the handshake
 	eof     bool               // close_notify received
 
+	ccsInRow      int  // TLS 1.3 compatibility change_cipher_spec records received
+	emptyInRow    int  // empty application data records since the last non-empty one
 	ccsPending    bool // a TLS 1.2 ChangeCipherSpec waits for the handshake loop
 	warningsInRow int  // TLS 1.2 warning alerts since the last application data
+
+	idle *idleReader // waits for the network without a buffer (read_idle_unix.go)
 }
 
 // rawBufSize holds the largest TLS 1.2 record plus room to read ahead.
@@ -150,6 +161,16 @@ func (c *Conn) readRecord() error {
 		if in.hs != nil && in.hs.Buffered() != 0 {
 			return c.fatal(alert.New(alert.UnexpectedMessage, "application data inside a fragmented handshake message"))
 		}
+		// Empty records are allowed (traffic analysis countermeasures) but
+		// a run of them is bounded: a peer must not keep Read spinning.
+		if len(payload) == 0 {
+			in.emptyInRow++
+			if in.emptyInRow > maxEmptyRecordsInRow {
+				return c.fatal(alert.New(alert.UnexpectedMessage, "more than %d empty records in a row", maxEmptyRecordsInRow))
+			}
+		} else {
+			in.emptyInRow = 0
+		}
 		in.plain = payload
 		in.warningsInRow = 0
 		return nil
@@ -196,6 +217,15 @@ func (c *Conn) handleCCS13(payload []byte) error {
 	}
 	if len(payload) != 1 || payload[0] != 1 {
 		return c.fatal(alert.New(alert.UnexpectedMessage, "malformed change_cipher_spec"))
+	}
+	// RFC 8446, Section 5.1: when a handshake message is fragmented, no
+	// other record may come between its fragments.
+	if c.in.hs != nil && c.in.hs.Buffered() != 0 {
+		return c.fatal(alert.New(alert.UnexpectedMessage, "change_cipher_spec inside a fragmented handshake message"))
+	}
+	c.in.ccsInRow++
+	if c.in.ccsInRow > maxCCSInHandshake {
+		return c.fatal(alert.New(alert.UnexpectedMessage, "more than %d change_cipher_spec records", maxCCSInHandshake))
 	}
 	c.traceMessage("ChangeCipherSpec", 1, false, m.Version())
 	return nil
@@ -308,31 +338,35 @@ func (c *Conn) Read(b []byte) (int, error) {
 	}
 	c.in.Lock()
 	defer c.in.Unlock()
-	for len(c.in.plain) == 0 {
+	// Nothing left in flight: the read buffer goes back to the pool.
+	defer c.releaseReadBuf()
+	n := 0
+	for n == 0 {
+		if len(c.in.plain) > 0 {
+			n = copy(b, c.in.plain)
+			c.in.plain = c.in.plain[n:]
+			break
+		}
 		if c.in.eof {
 			return 0, io.EOF
 		}
 		if err := c.stickyErr(); err != nil {
 			return 0, err
 		}
-		if err := c.readRecord(); err != nil {
+		m, err := c.readInto(b)
+		if err != nil {
 			return 0, err
 		}
-		if err := c.handlePostHandshake(); err != nil {
-			return 0, err
-		}
+		n = m
 	}
-	n := copy(b, c.in.plain)
-	c.in.plain = c.in.plain[n:]
 	// Fill the rest of b from records already buffered, without blocking.
 	for n < len(b) && len(c.in.plain) == 0 && c.bufferedRecord() {
-		if err := c.readRecord(); err != nil {
+		m, err := c.readInto(b[n:])
+		if err != nil {
 			break // reported by the next Read
 		}
-		if err := c.handlePostHandshake(); err != nil {
-			break
-		}
-		m := copy(b[n:], c.in.plain)
+		n += m
+		m = copy(b[n:], c.in.plain)
 		c.in.plain = c.in.plain[m:]
 		n += m
 	}

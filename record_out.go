@@ -62,6 +62,9 @@ func (c *Conn) Write(b []byte) (int, error) {
 	if c.out.closed {
 		return 0, errShutdown
 	}
+	// The write buffer comes from the pool and goes back once flushed.
+	c.out.acquireWriteBuf()
+	defer c.out.releaseWriteBuf()
 	n := 0
 	for len(b) > 0 {
 		batch := 0

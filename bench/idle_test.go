@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,7 +20,10 @@ import (
 	"github.com/hushtls/hush"
 )
 
-var idleConns = flag.Int("idleconns", 2000, "connections held open by BenchmarkIdleConn")
+var (
+	idleConns   = flag.Int("idleconns", 2000, "connections held open by BenchmarkIdleConn")
+	idleProfile = flag.String("idleprofile", "", "write a heap profile of the idle connections to `prefix`-side-lib.pprof")
+)
 
 // exchangeLen is how much each side sends before the connection goes idle.
 const exchangeLen = 100
@@ -153,6 +157,9 @@ func measureIdle(b *testing.B, lib, side string, n int) (heap, stack float64) {
 	}
 	expect("ready")
 	after := settledMemStats()
+	if *idleProfile != "" {
+		writeHeapProfile(b, *idleProfile+"-"+side+"-"+lib+".pprof")
+	}
 	runtime.KeepAlive(conns)
 
 	heap = float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / float64(n)
@@ -169,6 +176,17 @@ func settledMemStats() runtime.MemStats {
 	}
 	runtime.ReadMemStats(&m)
 	return m
+}
+
+func writeHeapProfile(b *testing.B, path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // runSide wraps every raw connection in lib's role, and for each starts a

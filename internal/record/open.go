@@ -58,6 +58,9 @@ func (p *Protector) open(out, record []byte) (typ uint8, plaintext []byte, err e
 	if p.seq == ^uint64(0) {
 		return 0, nil, errSeqExhausted
 	}
+	if p.aead == nil {
+		p.unpark()
+	}
 	if p.version == versionTLS13 {
 		typ, plaintext, err = p.open13(out, record)
 	} else {

@@ -27,6 +27,7 @@ type Protector struct {
 	ivTail   uint64
 	seq      uint64
 	limit    uint64
+	key      []byte // kept so that Park can drop aead and the next record rebuild it
 
 	// Scratch space reused for every record so that passing it to the AEAD
 	// (an interface) never allocates.
@@ -89,6 +90,7 @@ func newProtector(s *suites.Suite, version uint16, key, iv []byte, explicit bool
 		explicit: explicit,
 		overhead: aead.Overhead(),
 		limit:    s.ConfidentialityLimit,
+		key:      append([]byte(nil), key...),
 	}
 	copy(p.nonce[:4], iv[:4])
 	if !explicit {
@@ -136,4 +138,25 @@ func (p *Protector) Exhausted() bool {
 // (RFC 8446, Section 5.3; RFC 7905, Section 2).
 func (p *Protector) setXORNonce() {
 	binary.BigEndian.PutUint64(p.nonce[4:], p.ivTail^p.seq)
+}
+
+// Park drops the AEAD's expanded key state (the AES key schedule and GHASH
+// tables: most of an idle connection's memory) while this direction has
+// nothing to do; the next Seal or Open rebuilds it from the key, at the
+// cost of one AEAD construction. Only the key, IV and sequence number stay.
+func (p *Protector) Park() { p.aead = nil }
+
+// Parked reports whether Park dropped the AEAD and no record has been
+// sealed or opened since.
+func (p *Protector) Parked() bool { return p.aead == nil }
+
+// unpark rebuilds the AEAD that Park dropped. The same constructor
+// accepted the same key before, so it cannot fail unless the suite's
+// constructor is broken.
+func (p *Protector) unpark() {
+	aead, err := p.suite.NewAEAD(p.key)
+	if err != nil {
+		panic("hush: record: " + p.suite.Name + ": rebuilding the AEAD failed: " + err.Error())
+	}
+	p.aead = aead
 }

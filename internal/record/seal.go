@@ -25,6 +25,9 @@ func (p *Protector) Seal(dst []byte, typ uint8, payload []byte, padding int) []b
 	if p.seq == ^uint64(0) {
 		panic("hush: record: sequence number exhausted; the key must be changed")
 	}
+	if p.aead == nil {
+		p.unpark()
+	}
 	var out []byte
 	switch {
 	case p.version == versionTLS13:
