@@ -6,21 +6,38 @@ import (
 	"io"
 	"net"
 	"os"
+	"sync"
 	"syscall"
+	"time"
 )
+
+// idleParkDelay is how long a Read waits on a silent connection before the
+// AEAD states of both directions are parked (record.Protector.Park): long
+// enough that a busy connection never rebuilds them, short enough that an
+// idle one soon costs only its keys.
+const idleParkDelay = 50 * time.Millisecond
 
 // idleReader waits for a TCP connection to become readable without
 // holding a read buffer: through syscall.RawConn it tries a non-blocking
 // read into a pooled buffer and, when there is nothing to read, gives the
 // buffer back before the runtime parks the goroutine until the socket is
 // readable. A busy connection pays nothing extra (the first read
-// succeeds); an idle one blocked in Read keeps no record buffer.
+// succeeds); an idle one blocked in Read keeps no record buffer, and after
+// idleParkDelay no AEAD state either.
 type idleReader struct {
+	c    *Conn
 	in   *inHalf
 	rc   syscall.RawConn
 	try  func(fd uintptr) bool // the method value, made once
 	n    int
 	errn error
+
+	// While waiting is true the reading goroutine is parked in the poller
+	// and does not touch c.in, whose lock it holds: the timer may then
+	// park the read Protector. mu orders the two goroutines.
+	mu      sync.Mutex
+	waiting bool
+	timer   *time.Timer
 }
 
 // readIdle reads into a pooled read buffer, waiting without one. ok is
@@ -37,12 +54,14 @@ func (c *Conn) readIdle() (ok bool, err error) {
 		if err != nil {
 			return false, nil
 		}
-		r = &idleReader{in: &c.in, rc: rc}
+		r = &idleReader{c: c, in: &c.in, rc: rc}
 		r.try = r.read
 		c.in.idle = r
 	}
 	r.n, r.errn = 0, nil
-	if err := r.rc.Read(r.try); err != nil {
+	err = r.rc.Read(r.try)
+	r.resume()
+	if err != nil {
 		if r.in.raw != nil && r.in.end == 0 {
 			putRecordBuf(r.in.raw)
 			r.in.raw = nil
@@ -67,6 +86,7 @@ func (c *Conn) readIdle() (ok bool, err error) {
 // read is the RawConn callback: one non-blocking read. It reports false
 // (wait for readability) only on EAGAIN, after giving the buffer back.
 func (r *idleReader) read(fd uintptr) bool {
+	r.resume()
 	in := r.in
 	if in.raw == nil {
 		in.raw = getRecordBuf()
@@ -82,9 +102,54 @@ func (r *idleReader) read(fd uintptr) bool {
 		case syscall.EAGAIN:
 			putRecordBuf(in.raw)
 			in.raw = nil
+			r.suspend()
 			return false
 		}
 		r.errn = err
 		return true
+	}
+}
+
+// suspend marks the reader as waiting and arms the parking timer.
+func (r *idleReader) suspend() {
+	r.mu.Lock()
+	r.waiting = true
+	r.mu.Unlock()
+	if r.timer == nil {
+		r.timer = time.AfterFunc(idleParkDelay, r.park)
+	} else {
+		r.timer.Reset(idleParkDelay)
+	}
+}
+
+// resume ends a wait: from here on the reading goroutine owns c.in again.
+func (r *idleReader) resume() {
+	if !r.waiting { // only this goroutine sets waiting
+		return
+	}
+	r.mu.Lock()
+	r.waiting = false
+	r.mu.Unlock()
+	r.timer.Stop()
+}
+
+// park runs on the timer: the connection has been silent for
+// idleParkDelay. The read Protector is parked if the reader still waits;
+// the write Protector too, unless a Write is under way.
+func (r *idleReader) park() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.waiting {
+		return
+	}
+	c := r.c
+	if c.in.prot != nil {
+		c.in.prot.Park()
+	}
+	if c.out.TryLock() {
+		if c.out.prot != nil && len(c.out.buf) == 0 && len(c.out.hsPending) == 0 {
+			c.out.prot.Park()
+		}
+		c.out.Unlock()
 	}
 }

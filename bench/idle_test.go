@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hushtls/hush"
 )
@@ -24,6 +25,10 @@ var (
 	idleConns   = flag.Int("idleconns", 2000, "connections held open by BenchmarkIdleConn")
 	idleProfile = flag.String("idleprofile", "", "write a heap profile of the idle connections to `prefix`-side-lib.pprof")
 )
+
+// idleSettle is how long the connections stay idle before the heap is
+// measured.
+const idleSettle = 200 * time.Millisecond
 
 // exchangeLen is how much each side sends before the connection goes idle.
 const exchangeLen = 100
@@ -156,6 +161,9 @@ func measureIdle(b *testing.B, lib, side string, n int) (heap, stack float64) {
 		}
 	}
 	expect("ready")
+	// Measured once every connection has been idle for a while: hush
+	// parks a silent connection's AEAD state after 50 ms.
+	time.Sleep(idleSettle)
 	after := settledMemStats()
 	if *idleProfile != "" {
 		writeHeapProfile(b, *idleProfile+"-"+side+"-"+lib+".pprof")
