@@ -1,0 +1,301 @@
+package main
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/hushtls/hush"
+	"github.com/hushtls/hush/suites"
+)
+
+// supportedGroups are the groups hush implements, by IANA number.
+var supportedGroups = []hush.CurveID{hush.X25519, hush.CurveP256, hush.CurveP384, hush.CurveP521, hush.X25519MLKEM768}
+
+// validate refuses, as unimplemented, combinations of flags this shim
+// cannot honour with hush's API; call it before connecting.
+func (c *testConfig) validate() error {
+	if c.maxVersion != 0 && c.maxVersion < int(hush.VersionTLS12) {
+		return unimplemented("versions below TLS 1.2")
+	}
+	if c.noTLS12 && c.noTLS13 {
+		return unimplemented("versions below TLS 1.2")
+	}
+	if c.server && c.expectPeerSignatureScheme != 0 {
+		// ConnectionState.SignatureScheme is the server's own signature.
+		return unimplemented("the client's CertificateVerify scheme on a server")
+	}
+	for _, g := range c.curves {
+		if !slices.Contains(supportedGroups, hush.CurveID(g)) {
+			return unimplemented("group %#04x", g)
+		}
+	}
+	if c.cipher != "" {
+		if _, err := parseCipherList(c.cipher); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parseCipherList reads a colon-separated list of standard suite names (or
+// names without the TLS_ prefix). BoringSSL's cipher rule language (ALL,
+// !AES, [A|B] groups, ...) is not supported.
+func parseCipherList(s string) ([]uint16, error) {
+	var ids []uint16
+	for _, name := range strings.Split(s, ":") {
+		found := false
+		for _, suite := range suites.All() {
+			if suite.Name == name || suite.Name == "TLS_"+name {
+				ids = append(ids, suite.ID)
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil, unimplemented("cipher rule %q", name)
+		}
+	}
+	return ids, nil
+}
+
+// hushConfig builds the hush configuration for one connection.
+func (c *testConfig) hushConfig() (*hush.Config, error) {
+	cfg := &hush.Config{
+		// BoringSSL enables static-RSA key exchange by default; so does the
+		// shim, to run the same tests.
+		EnableRSAKeyExchange: true,
+		ServerName:           c.hostName,
+	}
+
+	if c.certFile != "" || c.keyFile != "" {
+		cert, err := hush.LoadX509KeyPair(c.certFile, c.keyFile)
+		if err != nil {
+			return nil, err
+		}
+		cert.OCSPStaple = c.ocspResponse
+		if len(c.scts) > 0 {
+			list, err := parseSCTList(c.scts)
+			if err != nil {
+				return nil, err
+			}
+			cert.SignedCertificateTimestamps = list
+		}
+		cfg.Certificates = []hush.Certificate{cert}
+	}
+
+	// Versions: hush speaks TLS 1.2 and 1.3 only.
+	cfg.MinVersion, cfg.MaxVersion = hush.VersionTLS12, hush.VersionTLS13
+	if c.minVersion > int(hush.VersionTLS12) {
+		cfg.MinVersion = uint16(c.minVersion)
+	}
+	if c.maxVersion != 0 && c.maxVersion < int(hush.VersionTLS13) {
+		cfg.MaxVersion = uint16(c.maxVersion)
+	}
+	if c.noTLS13 {
+		cfg.MaxVersion = hush.VersionTLS12
+	}
+	if c.noTLS12 {
+		cfg.MinVersion = hush.VersionTLS13
+	}
+
+	for _, g := range c.curves {
+		cfg.CurvePreferences = append(cfg.CurvePreferences, hush.CurveID(g))
+	}
+
+	if c.cipher != "" {
+		ids, err := parseCipherList(c.cipher)
+		if err != nil {
+			return nil, err
+		}
+		// BoringSSL's cipher list configures TLS 1.2 only; TLS 1.3 suites
+		// stay at their defaults.
+		for _, id := range suites.DefaultOrder() {
+			if s, ok := suites.Lookup(id); ok && s.Version == hush.VersionTLS13 {
+				cfg.CipherSuites = append(cfg.CipherSuites, id)
+			}
+		}
+		cfg.CipherSuites = append(cfg.CipherSuites, ids...)
+	}
+
+	// Peer verification: BoringSSL's shim replaces chain building with a
+	// callback that accepts everything unless -verify-fail is set.
+	verify := func(raw [][]byte, _ [][]*x509.Certificate) error {
+		if c.verifyFail {
+			return errors.New("certificate rejected by -verify-fail")
+		}
+		return nil
+	}
+	if c.server {
+		switch {
+		case c.requireAnyClientCert:
+			cfg.ClientAuth = hush.RequireAnyClientCert
+		case c.verifyPeer:
+			cfg.ClientAuth = hush.RequestClientCert
+		}
+		cfg.VerifyPeerCertificate = func(raw [][]byte, chains [][]*x509.Certificate) error {
+			if len(raw) == 0 {
+				return nil
+			}
+			return verify(raw, chains)
+		}
+		if c.selectALPN != "" && !c.declineALPN {
+			cfg.NextProtos = []string{c.selectALPN}
+		}
+		if len(c.expectAdvertisedALPN) > 0 {
+			want := c.expectAdvertisedALPN
+			cfg.GetCertificate = func(hi *hush.ClientHelloInfo) (*hush.Certificate, error) {
+				if !slices.Equal(hi.SupportedProtos, want) {
+					return nil, fmt.Errorf("client advertised ALPN %q, want %q", hi.SupportedProtos, want)
+				}
+				return nil, nil
+			}
+		}
+	} else {
+		cfg.InsecureSkipVerify = true
+		if c.verifyPeer {
+			cfg.VerifyPeerCertificate = verify
+		}
+		cfg.NextProtos = c.advertiseALPN
+	}
+	applyResumption(c, cfg)
+	return cfg, nil
+}
+
+// parseSCTList splits a SignedCertificateTimestampList (RFC 6962, Section
+// 3.3): a 2-byte length, then SCTs each with a 2-byte length.
+func parseSCTList(b []byte) ([][]byte, error) {
+	if len(b) < 2 || int(b[0])<<8|int(b[1]) != len(b)-2 {
+		return nil, errors.New("malformed SCT list")
+	}
+	b = b[2:]
+	var out [][]byte
+	for len(b) > 0 {
+		if len(b) < 2 {
+			return nil, errors.New("malformed SCT list")
+		}
+		n := int(b[0])<<8 | int(b[1])
+		if n == 0 || n > len(b)-2 {
+			return nil, errors.New("malformed SCT list")
+		}
+		out = append(out, b[2:2+n])
+		b = b[2+n:]
+	}
+	return out, nil
+}
+
+// marshalSCTList is parseSCTList's inverse.
+func marshalSCTList(scts [][]byte) []byte {
+	var body []byte
+	for _, s := range scts {
+		body = append(body, byte(len(s)>>8), byte(len(s)))
+		body = append(body, s...)
+	}
+	return append([]byte{byte(len(body) >> 8), byte(len(body))}, body...)
+}
+
+// readCertChain reads the DER certificates of a PEM file, in order.
+func readCertChain(path string) ([][]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var chain [][]byte
+	for {
+		var block *pem.Block
+		block, data = pem.Decode(data)
+		if block == nil {
+			break
+		}
+		if block.Type == "CERTIFICATE" {
+			chain = append(chain, block.Bytes)
+		}
+	}
+	if len(chain) == 0 {
+		return nil, fmt.Errorf("no certificate in %s", path)
+	}
+	return chain, nil
+}
+
+// checkState compares the negotiated parameters with the test's
+// expectations, as BoringSSL's shim does after each handshake.
+func (c *testConfig) checkState(cs *hush.ConnectionState, isResume bool) error {
+	if c.expectVersion != 0 && int(cs.Version) != c.expectVersion {
+		return fmt.Errorf("version %#04x, want %#04x", cs.Version, c.expectVersion)
+	}
+	if isResume && resumptionSupported {
+		if want := !c.expectSessionMiss; cs.DidResume != want {
+			return fmt.Errorf("DidResume is %v, want %v", cs.DidResume, want)
+		}
+	} else if cs.DidResume {
+		return errors.New("resumed a session on an initial connection")
+	}
+	if c.expectCipher != 0 && int(cs.CipherSuite) != c.expectCipher {
+		return fmt.Errorf("cipher suite %#04x, want %#04x", cs.CipherSuite, c.expectCipher)
+	}
+	if c.expectCipherAES != 0 && suites.HardwareAES() && int(cs.CipherSuite) != c.expectCipherAES {
+		return fmt.Errorf("cipher suite %#04x, want %#04x (AES hardware)", cs.CipherSuite, c.expectCipherAES)
+	}
+	if c.expectCipherNoAES != 0 && !suites.HardwareAES() && int(cs.CipherSuite) != c.expectCipherNoAES {
+		return fmt.Errorf("cipher suite %#04x, want %#04x (no AES hardware)", cs.CipherSuite, c.expectCipherNoAES)
+	}
+	if c.expectCurveID != 0 && int(cs.CurveID) != c.expectCurveID {
+		return fmt.Errorf("group %#04x, want %#04x", uint16(cs.CurveID), c.expectCurveID)
+	}
+	if c.expectPeerSignatureScheme != 0 && int(cs.SignatureScheme) != c.expectPeerSignatureScheme {
+		return fmt.Errorf("peer signature scheme %#04x, want %#04x", cs.SignatureScheme, c.expectPeerSignatureScheme)
+	}
+	if c.expectServerName != "" && cs.ServerName != c.expectServerName {
+		return fmt.Errorf("server name %q, want %q", cs.ServerName, c.expectServerName)
+	}
+	if c.expectNoServerName && cs.ServerName != "" {
+		return fmt.Errorf("server name %q, want none", cs.ServerName)
+	}
+	// On a server the negotiated protocol must be the one selected; on a
+	// client, the one expected (empty when none is).
+	wantALPN := c.expectALPN
+	if c.server {
+		wantALPN = c.selectALPN
+		if c.declineALPN {
+			wantALPN = ""
+		}
+	}
+	if cs.NegotiatedProtocol != wantALPN {
+		return fmt.Errorf("ALPN %q, want %q", cs.NegotiatedProtocol, wantALPN)
+	}
+	if c.expectHRR && !cs.HelloRetryRequest {
+		return errors.New("no HelloRetryRequest, want one")
+	}
+	if c.expectNoHRR && cs.HelloRetryRequest {
+		return errors.New("HelloRetryRequest, want none")
+	}
+	if len(c.expectOCSPResponse) > 0 && !bytes.Equal(cs.OCSPResponse, c.expectOCSPResponse) {
+		return fmt.Errorf("OCSP response %x, want %x", cs.OCSPResponse, c.expectOCSPResponse)
+	}
+	if len(c.expectSCTs) > 0 && !bytes.Equal(marshalSCTList(cs.SignedCertificateTimestamps), c.expectSCTs) {
+		return errors.New("SCT list mismatch")
+	}
+	if c.expectPeerCertFile != "" {
+		want, err := readCertChain(c.expectPeerCertFile)
+		if err != nil {
+			return err
+		}
+		if len(cs.PeerCertificates) != len(want) {
+			return fmt.Errorf("peer sent %d certificates, want %d", len(cs.PeerCertificates), len(want))
+		}
+		for i, cert := range cs.PeerCertificates {
+			if !bytes.Equal(cert.Raw, want[i]) {
+				return fmt.Errorf("peer certificate %d differs", i)
+			}
+		}
+	}
+	if (!c.server || c.requireAnyClientCert) && len(cs.PeerCertificates) == 0 {
+		return errors.New("no peer certificate, want one")
+	}
+	return nil
+}
