@@ -5,5 +5,8 @@ go 1.26.0
 require (
 	github.com/klauspost/cpuid/v2 v2.4.2
 	golang.org/x/crypto v0.59.0
+	golang.org/x/net v0.62.0
 	golang.org/x/sys v0.50.0
 )
+
+require golang.org/x/text v0.44.0 // indirect
