@@ -113,9 +113,34 @@ type Config struct {
 	// in wire order: a window onto the flights for debugging and demos.
 	OnHandshakeMessage func(HandshakeMessage)
 
+	// ClientSessionCache, when set, lets a client resume sessions: TLS 1.3
+	// tickets, TLS 1.2 tickets and session IDs.
+	ClientSessionCache ClientSessionCache
+	// ServerSessionCache, when set, lets a TLS 1.2 server resume sessions
+	// by session ID as well as by ticket.
+	ServerSessionCache ServerSessionCache
+	// SessionTicketsDisabled turns off tickets: a server neither issues nor
+	// accepts them, a client does not ask for them.
+	SessionTicketsDisabled bool
+	// TicketKeySource, when set, supplies the server's ticket keys (for a
+	// fleet sharing keys); otherwise keys rotate automatically, or come
+	// from SetSessionTicketKeys.
+	TicketKeySource TicketKeySource
+	// TicketKeyRotation is how often an automatic ticket key is replaced
+	// (default 24 h); TicketKeyLifetime is how long a replaced key still
+	// opens tickets (default 7 days).
+	TicketKeyRotation time.Duration
+	TicketKeyLifetime time.Duration
+	// AllowPSKWithoutECDHE lets TLS 1.3 resumption skip the fresh (EC)DHE
+	// exchange (psk_ke) when both sides set it. Such sessions lose forward
+	// secrecy with respect to the ticket key; off by default.
+	AllowPSKWithoutECDHE bool
+
 	// HandshakeTimeout bounds the whole handshake of a connection made by
 	// Server or a Listener; zero means no bound beyond the deadlines.
 	HandshakeTimeout time.Duration
+
+	ticketKeys *ticketKeyring // shared by clones, created on first use
 }
 
 // Clone returns a shallow copy of c.
@@ -123,6 +148,7 @@ func (c *Config) Clone() *Config {
 	if c == nil {
 		return nil
 	}
+	c.keyring() // clones share the ticket keys
 	n := *c
 	return &n
 }
@@ -148,21 +174,33 @@ var errNoCertificates = errors.New("hush: server Config has neither Certificates
 // params translates the public configuration into the handshake's.
 func (c *Config) params(isClient bool) (*handshake.Params, error) {
 	p := &handshake.Params{
-		IsClient:              isClient,
-		Rand:                  c.Rand,
-		Time:                  c.Time,
-		MinVersion:            c.minVersion(),
-		MaxVersion:            c.maxVersion(),
-		CipherSuites:          c.CipherSuites,
-		StrictSuiteOrder:      len(c.CipherSuites) > 0,
-		EnableRSAKex:          c.EnableRSAKeyExchange,
-		ServerName:            c.ServerName,
-		InsecureSkipVerify:    c.InsecureSkipVerify,
-		RootCAs:               c.RootCAs,
-		ClientAuth:            int(c.ClientAuth),
-		ClientCAs:             c.ClientCAs,
-		NextProtos:            c.NextProtos,
-		VerifyPeerCertificate: c.VerifyPeerCertificate,
+		IsClient:               isClient,
+		Rand:                   c.Rand,
+		Time:                   c.Time,
+		MinVersion:             c.minVersion(),
+		MaxVersion:             c.maxVersion(),
+		CipherSuites:           c.CipherSuites,
+		StrictSuiteOrder:       len(c.CipherSuites) > 0,
+		EnableRSAKex:           c.EnableRSAKeyExchange,
+		ServerName:             c.ServerName,
+		InsecureSkipVerify:     c.InsecureSkipVerify,
+		RootCAs:                c.RootCAs,
+		ClientAuth:             int(c.ClientAuth),
+		ClientCAs:              c.ClientCAs,
+		NextProtos:             c.NextProtos,
+		VerifyPeerCertificate:  c.VerifyPeerCertificate,
+		SessionTicketsDisabled: c.SessionTicketsDisabled,
+		SessionCacheEnabled:    isClient && c.ClientSessionCache != nil,
+		AllowPSKWithoutECDHE:   c.AllowPSKWithoutECDHE,
+	}
+	if !isClient {
+		if !c.SessionTicketsDisabled {
+			p.SealTicket, p.OpenTicket = c.sealTicket, c.openTicket
+		}
+		if cache := c.ServerSessionCache; cache != nil {
+			p.SessionCacheGet = func(id []byte) ([]byte, bool) { return cache.Get(string(id)) }
+			p.SessionCachePut = func(id, state []byte) { cache.Put(string(id), state) }
+		}
 	}
 	for _, g := range c.CurvePreferences {
 		p.CurvePreferences = append(p.CurvePreferences, uint16(g))

@@ -166,6 +166,12 @@ func (c *Conn) runHandshake() error {
 			return verify(c.stateFrom(r, true))
 		}
 	}
+	var offered *ClientSessionState
+	if c.isClient && c.config.ClientSessionCache != nil {
+		if cs, ok := c.config.ClientSessionCache.Get(c.sessionKey()); ok && cs != nil {
+			offered, params.Session = cs, cs.state
+		}
+	}
 	var m *handshake.Machine
 	if c.isClient {
 		var actions []handshake.Action
@@ -213,8 +219,25 @@ func (c *Conn) runHandshake() error {
 	}
 	c.result = m.Result()
 	c.setMachine(nil)
+	if cache := c.config.ClientSessionCache; c.isClient && cache != nil {
+		switch {
+		case c.result.NewSession != nil:
+			cache.Put(c.sessionKey(), &ClientSessionState{state: c.result.NewSession})
+		case offered != nil && !c.result.DidResume && c.result.Version == offered.state.Version:
+			// The server would not resume it: it is of no further use.
+			cache.Put(c.sessionKey(), nil)
+		}
+	}
 	c.handshakeDone.Store(true)
 	return nil
+}
+
+// sessionKey names this connection's server in the client session cache.
+func (c *Conn) sessionKey() string {
+	if c.config.ServerName != "" {
+		return c.config.ServerName
+	}
+	return c.conn.RemoteAddr().String()
 }
 
 // checkKeyChangeAlignment fails when actions install new read keys while

@@ -35,10 +35,11 @@ func (c *Conn) handlePostHandshake() error {
 		switch wire.HandshakeType(msg[0]) {
 		case wire.TypeNewSessionTicket:
 			if c.isClient {
-				// Validated, then dropped until resumption exists.
-				if _, err := wire.ParseNewSessionTicket13(msg); err != nil {
+				nst, err := wire.ParseNewSessionTicket13(msg)
+				if err != nil {
 					return c.fatal(err)
 				}
+				c.storeTicket(nst)
 				continue
 			}
 		case wire.TypeKeyUpdate:
@@ -163,4 +164,16 @@ func (c *Conn) refuseRenegotiation(msg []byte) error {
 		return c.fatal(err)
 	}
 	return nil
+}
+
+// storeTicket keeps a TLS 1.3 session ticket in the client session cache
+// (RFC 8446, Section 4.6.1). c.in is locked.
+func (c *Conn) storeTicket(nst *wire.NewSessionTicket13) {
+	cache := c.config.ClientSessionCache
+	if cache == nil || c.config.SessionTicketsDisabled {
+		return
+	}
+	if sess := c.result.NewClientSession13(nst.Ticket, nst.Lifetime, nst.AgeAdd, nst.Nonce, c.config.now()); sess != nil {
+		cache.Put(c.sessionKey(), &ClientSessionState{state: sess})
+	}
 }

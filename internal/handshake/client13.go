@@ -81,32 +81,49 @@ func (s *client13WaitServerHello) handle(msg []byte) (state, error) {
 		// handshake with an "illegal_parameter" alert."
 		return nil, alert.New(alert.IllegalParameter, "ServerHello cipher suite differs from the HelloRetryRequest's")
 	}
+	resumed := false
 	if sh.HasSelectedIdentity {
-		return nil, alert.New(alert.IllegalParameter, "server selected a PSK that was not offered")
-	}
-	if !sh.HasServerShare {
-		return nil, alert.New(alert.MissingExtension, "ServerHello has no key_share")
+		// RFC 8446, Section 4.2.11: the selected identity must be one the
+		// client offered, and the suite must fit the PSK's hash; otherwise
+		// "illegal_parameter".
+		if s.psk == nil || int(sh.SelectedIdentity) >= len(s.hello.PSKIdentities) {
+			return nil, alert.New(alert.IllegalParameter, "server selected a PSK that was not offered")
+		}
+		if suite.Hash != s.pskSuite.Hash {
+			return nil, alert.New(alert.IllegalParameter, "server selected a suite whose hash does not match the PSK")
+		}
+		resumed = true
 	}
 	var key *kex.PrivateKey
-	for _, k := range s.keyShares {
-		if k.Group() == sh.ServerShare.Group {
-			key = k
+	var secret []byte
+	switch {
+	case sh.HasServerShare:
+		for _, k := range s.keyShares {
+			if k.Group() == sh.ServerShare.Group {
+				key = k
+			}
 		}
-	}
-	if key == nil {
-		// RFC 8446, Section 4.2.8: the server's share "MUST be in the same
-		// group as one of the client's shares".
-		return nil, alert.New(alert.IllegalParameter, "server key share for group %#04x that the client did not send", sh.ServerShare.Group)
-	}
-	secret, err := key.SharedSecret(sh.ServerShare.KeyExchange)
-	if err != nil {
-		return nil, err
+		if key == nil {
+			// RFC 8446, Section 4.2.8: the server's share "MUST be in the
+			// same group as one of the client's shares".
+			return nil, alert.New(alert.IllegalParameter, "server key share for group %#04x that the client did not send", sh.ServerShare.Group)
+		}
+		var err error
+		if secret, err = key.SharedSecret(sh.ServerShare.KeyExchange); err != nil {
+			return nil, err
+		}
+	case resumed && slices.Contains(s.hello.PSKModes, wire.PSKModeKE):
+		// psk_ke: resumption without a fresh key exchange.
+	default:
+		return nil, alert.New(alert.MissingExtension, "ServerHello has no key_share")
 	}
 
 	res := &hs.result
 	res.Version = wire.VersionTLS13
 	res.Suite = suite
-	res.Group = key.Group()
+	if key != nil {
+		res.Group = key.Group()
+	}
 	res.ServerRandom = sh.Random
 	res.HelloRetry = s.hrr != nil
 	if s.hrr == nil {
@@ -114,7 +131,14 @@ func (s *client13WaitServerHello) handle(msg []byte) (state, error) {
 	}
 	hs.transcript.Write(msg)
 
-	early := keyschedule.NewEarlySecret(suite.Hash, nil)
+	var psk []byte
+	if resumed {
+		psk = s.psk.Secret
+		if err := hs.adoptSession(s.psk); err != nil {
+			return nil, err
+		}
+	}
+	early := keyschedule.NewEarlySecret(suite.Hash, psk)
 	hsSecret := early.HandshakeSecret(secret)
 	th := hs.transcript.Sum()
 	clientSecret := hsSecret.ClientHandshakeTrafficSecret(th)
@@ -144,6 +168,7 @@ func (s *client13WaitServerHello) handle(msg []byte) (state, error) {
 		handshake:    hsSecret,
 		clientSecret: clientSecret,
 		serverSecret: serverSecret,
+		resumed:      resumed,
 	}, nil
 }
 
@@ -201,6 +226,18 @@ func (s *client13WaitServerHello) handleHelloRetryRequest(hrr *wire.ServerHello,
 	hs.transcript.SetHash(suite.Hash)
 	hs.transcript.ReplaceWithMessageHash()
 	hs.transcript.Write(hrr.Raw)
+	if s.psk != nil {
+		if s.pskSuite.Hash != suite.Hash {
+			// RFC 8446, Section 4.1.4: a PSK whose hash does not match the
+			// selected suite cannot be used; drop it from ClientHello2.
+			ch.PSKIdentities, ch.PSKBinders = nil, nil
+			s.psk = nil
+		} else {
+			// RFC 8446, Section 4.2.11.2: the binders of ClientHello2
+			// cover message_hash(ClientHello1) and the HelloRetryRequest.
+			s.computeBinders(hs.transcript)
+		}
+	}
 	hs.act(Action{Kind: ActSendCCS}) // RFC 8446, Appendix D.4
 	hs.send(ch.Marshal())
 	hs.act(Action{Kind: ActFlush})
@@ -230,6 +267,7 @@ type client13Keys struct {
 	handshake    *keyschedule.HandshakeSecret
 	clientSecret []byte
 	serverSecret []byte
+	resumed      bool // the server accepted our PSK: no certificate follows
 }
 
 // client13WaitEncryptedExtensions is WAIT_EE.
@@ -270,6 +308,11 @@ func (s *client13WaitEncryptedExtensions) handle(msg []byte) (state, error) {
 	}
 	hs.result.ServerName = s.hello.ServerName
 	hs.transcript.Write(msg)
+	if s.resumed {
+		// RFC 8446, Section 2.2: with a PSK the server authenticates by its
+		// Finished alone.
+		return &client13WaitFinished{&client13WaitCert{client13Keys: (*client13Keys)(s)}}, nil
+	}
 	return (*client13WaitCertOrCertRequest)(s), nil
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hushtls/hush/internal/alert"
 	"github.com/hushtls/hush/internal/kex"
+	"github.com/hushtls/hush/internal/keyschedule"
 	"github.com/hushtls/hush/internal/sig"
 	"github.com/hushtls/hush/internal/wire"
 	"github.com/hushtls/hush/suites"
@@ -19,6 +20,12 @@ type clientStart struct {
 	hello     *wire.ClientHello
 	keyShares []*kex.PrivateKey
 	versions  []uint16
+
+	// The session offered for resumption, if any.
+	psk       *SessionState
+	pskSuite  *suites.Suite
+	pskEarly  *keyschedule.EarlySecret
+	session12 *SessionState
 }
 
 // NewClient starts a client handshake. It returns the machine and the
@@ -116,6 +123,9 @@ func (hs *shared) buildClientHello() (*clientStart, error) {
 		ch.SignatureAlgorithms = sig.Supported12()
 	}
 	st.hello = ch
+	if err := st.offerSession(hs, ch); err != nil {
+		return nil, err
+	}
 	return st, nil
 }
 

@@ -134,10 +134,19 @@ func (e *endpoint) secretLabel(secret []byte) string {
 	return "unlogged"
 }
 
+// step is one delivery that its receiver accepted.
+type step struct {
+	msg           string // "C:Finished"
+	to            string // the receiving side
+	before, after string // the receiver's state before and after
+	empty         bool   // the message has an empty body (or is a change_cipher_spec)
+}
+
 // run is the record of one handshake between a client and a server.
 type run struct {
 	c, s       *endpoint
 	deliveries []string // names of every delivered message, in order
+	steps      []step   // every successful delivery, in order
 	fail       *failure
 	tamperHit  bool
 }
@@ -254,6 +263,8 @@ func drive(t *testing.T, cp, sp *Params, tam *tamper) *run {
 				return r
 			}
 			to.states = append(to.states, to.m.StateName())
+			r.steps = append(r.steps, step{msg: d.name, to: to.side, before: before, after: to.m.StateName(),
+				empty: d.ccs || len(d.msg) == wire.HeaderLen})
 			r.apply(to, acts, &queue)
 		}
 	}

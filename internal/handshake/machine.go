@@ -110,6 +110,29 @@ type Params struct {
 	// VerifyConnection is called with the result before the handshake
 	// completes; an error aborts it.
 	VerifyConnection func(*Result) error
+
+	// Resumption. Session is the client's cached session to offer, if any.
+	Session *SessionState
+	// SessionCacheEnabled tells a client it can keep sessions, so it asks
+	// for tickets.
+	SessionCacheEnabled bool
+	// SessionTicketsDisabled turns tickets off on both sides.
+	SessionTicketsDisabled bool
+	// AllowPSKWithoutECDHE lets TLS 1.3 resumption skip the fresh (EC)DHE
+	// (psk_ke, RFC 8446 Section 4.2.9) when both sides allow it.
+	AllowPSKWithoutECDHE bool
+	// SealTicket and OpenTicket protect server tickets; nil disables them.
+	SealTicket func(state []byte) ([]byte, error)
+	OpenTicket func(ticket []byte) ([]byte, bool)
+	// SessionCacheGet and SessionCachePut are the server's TLS 1.2
+	// session-ID cache; nil disables session IDs.
+	SessionCacheGet func(id []byte) ([]byte, bool)
+	SessionCachePut func(id []byte, state []byte)
+}
+
+// ticketsEnabled reports whether a server issues and accepts tickets.
+func (p *Params) ticketsEnabled() bool {
+	return !p.SessionTicketsDisabled && p.SealTicket != nil && p.OpenTicket != nil
 }
 
 // Result is what a completed handshake established.
@@ -138,6 +161,15 @@ type Result struct {
 	// TLS 1.2.
 	MasterSecret         []byte
 	ExtendedMasterSecret bool
+
+	// AuthTime is when the peer was authenticated: now for a full
+	// handshake, the original time for a resumption.
+	AuthTime time.Time
+	// NewSession is a TLS 1.2 session the client may store for later
+	// resumption (TLS 1.3 sessions come from NewSessionTicket afterwards).
+	NewSession *SessionState
+	// rawPeerCertificates is the peer chain as received, for sessions.
+	rawPeerCertificates [][]byte
 }
 
 // state is one state of a handshake state machine.

@@ -79,3 +79,5 @@ func (p *Params) chooseSuite(version uint16, offered []uint16, canUse func(*suit
 func (p *Params) supportedGroup(g uint16) bool {
 	return kex.Supported(g) && slices.Contains(p.curvePreferences(), g)
 }
+
+func suiteByID(id uint16) (*suites.Suite, bool) { return suites.Lookup(id) }

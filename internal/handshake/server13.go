@@ -22,6 +22,9 @@ type server13Offer struct {
 	scheme  uint16
 	alpn    string
 	sentCCS bool
+
+	psk      *SessionState // the session being resumed, if any
+	pskIndex int
 }
 
 // serverHello13 handles a ClientHello that negotiated TLS 1.3.
@@ -32,13 +35,19 @@ func (hs *shared) serverHello13(ch *wire.ClientHello) (state, error) {
 	if !bytes.Equal(ch.LegacyCompressionMethods, []byte{0}) {
 		return nil, alert.New(alert.IllegalParameter, "TLS 1.3 ClientHello with compression methods %v", ch.LegacyCompressionMethods)
 	}
-	// RFC 8446, Section 9.2: a ClientHello without "signature_algorithms"
-	// (and no PSK) must be answered with "missing_extension"; so must one
-	// with only one of "key_share" and "supported_groups".
-	if ch.SignatureAlgorithms == nil {
+	// RFC 8446, Section 4.2.9: "If clients offer "pre_shared_key" without
+	// a "psk_key_exchange_modes" extension, servers MUST abort the
+	// handshake."
+	if ch.PSKIdentities != nil && !ch.HasPSKModes {
+		return nil, alert.New(alert.MissingExtension, "pre_shared_key without psk_key_exchange_modes")
+	}
+	// RFC 8446, Section 9.2: a ClientHello without "pre_shared_key" must
+	// carry "signature_algorithms", and "supported_groups" and "key_share"
+	// come together; otherwise "missing_extension".
+	if ch.SignatureAlgorithms == nil && ch.PSKIdentities == nil {
 		return nil, alert.New(alert.MissingExtension, "ClientHello has no signature_algorithms")
 	}
-	if ch.SupportedGroups == nil || !ch.HasKeyShare {
+	if (ch.SupportedGroups == nil) != !ch.HasKeyShare || (!ch.HasKeyShare && ch.PSKIdentities == nil) {
 		return nil, alert.New(alert.MissingExtension, "ClientHello lacks supported_groups or key_share")
 	}
 	if err := checkKeyShares(ch); err != nil {
@@ -50,17 +59,20 @@ func (hs *shared) serverHello13(ch *wire.ClientHello) (state, error) {
 		return nil, alert.New(alert.HandshakeFailure, "no cipher suite in common")
 	}
 	var err error
-	if o.cert, err = hs.chooseCertificate(ch, wire.VersionTLS13); err != nil {
-		return nil, err
-	}
-	if o.scheme, err = sig.Choose(o.cert.Key.Public(), ch.SignatureAlgorithms, wire.VersionTLS13); err != nil {
-		return nil, err
-	}
 	if o.alpn, err = hs.chooseALPN(ch); err != nil {
 		return nil, err
 	}
 	hs.transcript.SetHash(o.suite.Hash)
-	hs.transcript.Write(ch.Raw)
+
+	// A client that allows only psk_ke needs no key exchange at all.
+	if mode, ok := pskMode(ch, hs.p); ok && mode == wire.PSKModeKE {
+		if o.psk, o.pskIndex, err = o.selectPSK(ch); err != nil {
+			return nil, err
+		}
+		if o.psk != nil {
+			return o.sendServerFlight(ch)
+		}
+	}
 
 	// The server's most preferred group for which the client sent a share;
 	// failing that, its most preferred group the client supports, asked
@@ -79,6 +91,21 @@ func (hs *shared) serverHello13(ch *wire.ClientHello) (state, error) {
 		}
 	}
 	return nil, alert.New(alert.HandshakeFailure, "no key exchange group in common")
+}
+
+// chooseCertificate13 picks the certificate and signature scheme for a
+// full handshake.
+func (o *server13Offer) chooseCertificate13(ch *wire.ClientHello) error {
+	hs := o.shared
+	if ch.SignatureAlgorithms == nil {
+		return alert.New(alert.MissingExtension, "ClientHello has no signature_algorithms")
+	}
+	var err error
+	if o.cert, err = hs.chooseCertificate(ch, wire.VersionTLS13); err != nil {
+		return err
+	}
+	o.scheme, err = sig.Choose(o.cert.Key.Public(), ch.SignatureAlgorithms, wire.VersionTLS13)
+	return err
 }
 
 // checkKeyShares applies RFC 8446, Section 4.2.8: "Clients MUST NOT offer
@@ -116,6 +143,7 @@ func (o *server13Offer) sendHelloRetryRequest() (state, error) {
 		Cookie:              cookie,
 	}
 	// RFC 8446, Section 4.4.1: ClientHello1 is replaced by its hash.
+	hs.transcript.Write(o.ch.Raw)
 	hs.transcript.ReplaceWithMessageHash()
 	hs.send(hrr.Marshal())
 	if len(o.ch.LegacySessionID) > 0 {
@@ -170,7 +198,6 @@ func (s *serverWaitClientHello2) handle(msg []byte) (state, error) {
 	if ch.EarlyData {
 		return nil, alert.New(alert.IllegalParameter, "early_data after a HelloRetryRequest")
 	}
-	o.shared.transcript.Write(msg)
 	o.ch = ch
 	return o.sendServerFlight(ch)
 }
@@ -178,15 +205,31 @@ func (s *serverWaitClientHello2) handle(msg []byte) (state, error) {
 // sendServerFlight sends ServerHello through Finished (RFC 8446, Section 2).
 func (o *server13Offer) sendServerFlight(ch *wire.ClientHello) (state, error) {
 	hs := o.shared
-	var clientShare []byte
-	for _, k := range ch.KeyShares {
-		if k.Group == o.group {
-			clientShare = k.KeyExchange
+	var err error
+	if mode, ok := pskMode(ch, hs.p); o.psk == nil && ok && mode == wire.PSKModeDHEKE {
+		if o.psk, o.pskIndex, err = o.selectPSK(ch); err != nil {
+			return nil, err
 		}
 	}
-	serverShare, secret, err := kex.Encapsulate(o.group, hs.rand(), clientShare)
-	if err != nil {
+	hs.transcript.Write(ch.Raw)
+	if o.psk == nil {
+		if err := o.chooseCertificate13(ch); err != nil {
+			return nil, err
+		}
+	} else if err := hs.adoptSession(o.psk); err != nil {
 		return nil, err
+	}
+	var serverShare, secret []byte
+	if o.group != 0 {
+		var clientShare []byte
+		for _, k := range ch.KeyShares {
+			if k.Group == o.group {
+				clientShare = k.KeyExchange
+			}
+		}
+		if serverShare, secret, err = kex.Encapsulate(o.group, hs.rand(), clientShare); err != nil {
+			return nil, err
+		}
 	}
 	random, err := hs.randomBytes(32)
 	if err != nil {
@@ -198,8 +241,14 @@ func (o *server13Offer) sendServerFlight(ch *wire.ClientHello) (state, error) {
 		LegacySessionIDEcho: ch.LegacySessionID,
 		CipherSuite:         o.suite.ID,
 		SupportedVersion:    wire.VersionTLS13,
-		ServerShare:         wire.KeyShare{Group: o.group, KeyExchange: serverShare},
-		HasServerShare:      true,
+	}
+	if o.group != 0 {
+		sh.ServerShare, sh.HasServerShare = wire.KeyShare{Group: o.group, KeyExchange: serverShare}, true
+	}
+	var psk []byte
+	if o.psk != nil {
+		sh.SelectedIdentity, sh.HasSelectedIdentity = uint16(o.pskIndex), true
+		psk = o.psk.Secret
 	}
 	res := &hs.result
 	res.Version = wire.VersionTLS13
@@ -214,7 +263,7 @@ func (o *server13Offer) sendServerFlight(ch *wire.ClientHello) (state, error) {
 		hs.act(Action{Kind: ActSendCCS})
 	}
 
-	early := keyschedule.NewEarlySecret(o.suite.Hash, nil)
+	early := keyschedule.NewEarlySecret(o.suite.Hash, psk)
 	hsSecret := early.HandshakeSecret(secret)
 	th := hs.transcript.Sum()
 	clientSecret := hsSecret.ClientHandshakeTrafficSecret(th)
@@ -239,6 +288,12 @@ func (o *server13Offer) sendServerFlight(ch *wire.ClientHello) (state, error) {
 	hs.send(ee.Marshal())
 
 	var request *wire.CertificateRequest13
+	if o.psk != nil {
+		// RFC 8446, Section 4.3.2: "Servers which are authenticating with
+		// a PSK MUST NOT send the CertificateRequest message in the main
+		// handshake"; and the server's certificate is not sent either.
+		return o.finishServerFlight(hsSecret, clientSecret, serverSecret, nil)
+	}
 	if hs.p.ClientAuth != NoClientCert {
 		request = &wire.CertificateRequest13{SignatureAlgorithms: sig.Supported13()}
 		if hs.p.ClientCAs != nil {
@@ -266,10 +321,20 @@ func (o *server13Offer) sendServerFlight(ch *wire.ClientHello) (state, error) {
 		return nil, alert.Wrap(alert.InternalError, err)
 	}
 	hs.send((&wire.CertificateVerify{Algorithm: o.scheme, Signature: signature}).Marshal())
+	return o.finishServerFlight(hsSecret, clientSecret, serverSecret, request)
+}
+
+// finishServerFlight sends the server Finished, moves to the application
+// keys and, when no client certificate is asked for, sends the session
+// ticket in the same flight: the client's Finished is predictable then,
+// so the resumption secret is known already.
+func (o *server13Offer) finishServerFlight(hsSecret *keyschedule.HandshakeSecret, clientSecret, serverSecret []byte, request *wire.CertificateRequest13) (state, error) {
+	hs := o.shared
+	res := &hs.result
 	hs.send(finishedMessage13(o.suite, serverSecret, hs.transcript.Sum()))
 
 	master := hsSecret.MasterSecret()
-	th = hs.transcript.Sum()
+	th := hs.transcript.Sum()
 	res.ClientTrafficSecret = master.ClientApplicationTrafficSecret(th)
 	res.ServerTrafficSecret = master.ServerApplicationTrafficSecret(th)
 	res.ExporterSecret = master.ExporterMasterSecret(th)
@@ -281,6 +346,17 @@ func (o *server13Offer) sendServerFlight(ch *wire.ClientHello) (state, error) {
 		return nil, err
 	}
 	hs.act(Action{Kind: ActWriteKeys, Keys: appWrite, Secret: res.ServerTrafficSecret})
+	if request == nil {
+		expected := hs.transcript.Clone()
+		expected.Write(finishedMessage13(o.suite, clientSecret, hs.transcript.Sum()))
+		ticket, err := o.newSessionTicket13(master.ResumptionMasterSecret(expected.Sum()))
+		if err != nil {
+			return nil, err
+		}
+		if ticket != nil {
+			hs.out = append(hs.out, Action{Kind: ActSend, Data: ticket})
+		}
+	}
 	hs.act(Action{Kind: ActFlush})
 
 	flight := &server13WaitFlight2{offer: o, master: master, clientSecret: clientSecret, request: request}
@@ -389,6 +465,17 @@ func (s *server13WaitFinished) handle(msg []byte) (state, error) {
 		return nil, err
 	}
 	hs.act(Action{Kind: ActReadKeys, Keys: readKeys, Secret: hs.result.ClientTrafficSecret})
+	if s.request != nil {
+		// With client authentication the ticket waits for the client's
+		// Finished, and carries the client's certificates.
+		ticket, err := s.offer.newSessionTicket13(hs.result.ResumptionSecret)
+		if err != nil {
+			return nil, err
+		}
+		if ticket != nil {
+			hs.out = append(hs.out, Action{Kind: ActSend, Data: ticket}, Action{Kind: ActFlush})
+		}
+	}
 	hs.done = true
 	return nil, nil
 }

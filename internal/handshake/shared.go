@@ -20,7 +20,9 @@ type shared struct {
 }
 
 func newShared(p *Params) *shared {
-	return &shared{p: p, transcript: keyschedule.NewTranscript()}
+	hs := &shared{p: p, transcript: keyschedule.NewTranscript()}
+	hs.result.AuthTime = hs.now()
+	return hs
 }
 
 // send queues a handshake message and adds it to the transcript.

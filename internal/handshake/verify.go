@@ -60,6 +60,7 @@ func (hs *shared) verifyPeerChain(raw [][]byte) ([]*x509.Certificate, [][]*x509.
 			return nil, nil, alert.Wrap(certAlert(err), fmt.Errorf("hush: verifying peer certificate: %w", err))
 		}
 	}
+	hs.result.rawPeerCertificates = raw
 	if p.VerifyPeerCertificate != nil {
 		if err := p.VerifyPeerCertificate(raw, chains); err != nil {
 			return nil, nil, alert.Wrap(alert.BadCertificate, err)
