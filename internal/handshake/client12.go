@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/rsa"
 	"slices"
+	"time"
 
 	"github.com/hushtls/hush/internal/alert"
 	"github.com/hushtls/hush/internal/kex"
@@ -51,10 +52,15 @@ func (s *client13WaitServerHello) handleServerHello12(sh *wire.ServerHello) (sta
 	if sh.LegacyCompressionMethod != 0 {
 		return nil, alert.New(alert.IllegalParameter, "server selected compression method %d", sh.LegacyCompressionMethod)
 	}
-	// We offered no session to resume; an echo of our (middlebox
-	// compatibility) session ID would claim an abbreviated handshake.
-	if len(sh.LegacySessionIDEcho) > 0 && bytes.Equal(sh.LegacySessionIDEcho, s.hello.LegacySessionID) {
+	// An echo of our session ID means the server resumes (RFC 5246,
+	// Section 7.4.1.3; RFC 5077, Section 3.4). Without a session offered,
+	// the ID was only the middlebox-compatibility one.
+	resumed := len(sh.LegacySessionIDEcho) > 0 && bytes.Equal(sh.LegacySessionIDEcho, s.hello.LegacySessionID)
+	if resumed && s.session12 == nil {
 		return nil, alert.New(alert.IllegalParameter, "server resumed a session that was not offered")
+	}
+	if resumed && sh.CipherSuite != s.session12.Suite {
+		return nil, alert.New(alert.IllegalParameter, "server resumed the session with another cipher suite")
 	}
 	if err := s.checkUnsolicited(sh.Extensions, "ServerHello"); err != nil {
 		return nil, err
@@ -88,12 +94,67 @@ func (s *client13WaitServerHello) handleServerHello12(sh *wire.ServerHello) (sta
 	res.Suite = suite
 	res.ServerRandom = sh.Random
 	res.ServerName = s.hello.ServerName
-	if len(hs.p.Certificates) > 0 {
+	if len(hs.p.Certificates) > 0 && !resumed {
 		hs.transcript.Retain() // a client CertificateVerify signs the messages
 	}
 	hs.transcript.SetHash(suite.Hash)
 	hs.transcript.Write(sh.Raw)
-	return &client12WaitCertificate{&client12{clientStart: s.clientStart, suite: suite, sh: sh}}, nil
+	c := &client12{clientStart: s.clientStart, suite: suite, sh: sh}
+	if resumed {
+		return c.resume()
+	}
+	return &client12WaitCertificate{c}, nil
+}
+
+// resume starts the abbreviated handshake (RFC 5246, Section 7.3, Figure
+// 2): the server's [NewSessionTicket], ChangeCipherSpec and Finished come
+// first.
+func (c *client12) resume() (state, error) {
+	hs := c.shared
+	sess := c.session12
+	if err := hs.adoptSession(sess); err != nil {
+		return nil, err
+	}
+	c.master = sess.Secret
+	hs.result.MasterSecret = sess.Secret
+	hs.result.ExtendedMasterSecret = true
+	hs.keyLog("CLIENT_RANDOM", sess.Secret)
+	clientKeys, serverKeys, err := keys12(c.suite, c.master, hs.result.ClientRandom, hs.result.ServerRandom)
+	if err != nil {
+		return nil, err
+	}
+	return &client12WaitCCS{client12: c, serverKeys: serverKeys, clientKeys: clientKeys, resumed: true}, nil
+}
+
+// newSession12 is the session the client stores after a TLS 1.2 handshake.
+func (c *client12) newSession12(ticket []byte, lifetime uint32) *SessionState {
+	hs := c.shared
+	res := &hs.result
+	sess := &SessionState{
+		Version:          wire.VersionTLS12,
+		Suite:            c.suite.ID,
+		Secret:           c.master,
+		AuthTime:         res.AuthTime,
+		IssuedAt:         hs.now(),
+		ServerName:       res.ServerName,
+		ALPN:             res.ALPN,
+		PeerCertificates: res.rawPeerCertificates,
+		parsed:           res.PeerCertificates,
+		verified:         res.VerifiedChains,
+	}
+	if lifetime > 0 {
+		sess.Lifetime = min(time.Duration(lifetime)*time.Second, maxTicketLifetime)
+	}
+	switch {
+	case len(ticket) > 0:
+		sess.Ticket = ticket
+		sess.SessionID = nil
+	case len(c.sh.LegacySessionIDEcho) > 0:
+		sess.SessionID = c.sh.LegacySessionIDEcho
+	default:
+		return nil
+	}
+	return sess
 }
 
 // client12WaitCertificate waits for the server's Certificate
@@ -252,32 +313,56 @@ func (s *client12WaitCertRequestOrDone) sendClientFlight() (state, error) {
 	if err != nil {
 		return nil, err
 	}
-	hs.act(Action{Kind: ActSendCCS})
-	hs.act(Action{Kind: ActWriteKeys, Keys: clientKeys})
-	hs.send((&wire.Finished{VerifyData: keyschedule.Finished12(s.suite.Hash, master, true, hs.transcript.Sum())}).Marshal())
-	hs.act(Action{Kind: ActFlush})
+	s.sendFinished(clientKeys)
 	return &client12WaitCCS{client12: s.client12, serverKeys: serverKeys}, nil
 }
 
-// client12WaitCCS waits for the server's ChangeCipherSpec.
+// sendFinished sends ChangeCipherSpec and the client Finished.
+func (c *client12) sendFinished(clientKeys *record.Protector) {
+	hs := c.shared
+	hs.act(Action{Kind: ActSendCCS})
+	hs.act(Action{Kind: ActWriteKeys, Keys: clientKeys})
+	hs.send((&wire.Finished{VerifyData: keyschedule.Finished12(c.suite.Hash, c.master, true, hs.transcript.Sum())}).Marshal())
+	hs.act(Action{Kind: ActFlush})
+}
+
+// client12WaitCCS waits for the server's [NewSessionTicket] and
+// ChangeCipherSpec.
 type client12WaitCCS struct {
 	*client12
 	serverKeys *record.Protector
+	clientKeys *record.Protector // abbreviated handshake: sent after the server's Finished
+	resumed    bool
+	ticket     *wire.NewSessionTicket12
 }
 
 func (s *client12WaitCCS) name() string { return "client12WaitCCS" }
 
 func (s *client12WaitCCS) handle(msg []byte) (state, error) {
+	// RFC 5077, Section 3.3: a server that acknowledged session_ticket
+	// sends NewSessionTicket right before its ChangeCipherSpec.
+	if s.ticket == nil && s.sh.TicketSupported && wire.HandshakeType(msg[0]) == wire.TypeNewSessionTicket {
+		nst, err := wire.ParseNewSessionTicket12(msg)
+		if err != nil {
+			return nil, err
+		}
+		s.ticket = nst
+		s.shared.transcript.Write(msg)
+		return s, nil
+	}
 	return nil, alert.New(alert.UnexpectedMessage, "handshake message %d before the server's ChangeCipherSpec", msg[0])
 }
 
 func (s *client12WaitCCS) handleCCS() (state, error) {
+	if s.sh.TicketSupported && s.ticket == nil && !s.resumed {
+		return nil, alert.New(alert.UnexpectedMessage, "ChangeCipherSpec without the NewSessionTicket the server announced")
+	}
 	s.shared.act(Action{Kind: ActReadKeys, Keys: s.serverKeys})
-	return &client12WaitFinished{s.client12}, nil
+	return &client12WaitFinished{s}, nil
 }
 
 // client12WaitFinished verifies the server's Finished.
-type client12WaitFinished struct{ *client12 }
+type client12WaitFinished struct{ *client12WaitCCS }
 
 func (s *client12WaitFinished) name() string { return "client12WaitFinished" }
 
@@ -292,6 +377,23 @@ func (s *client12WaitFinished) handle(msg []byte) (state, error) {
 	hs.transcript.Write(msg)
 	if err := hs.runVerifyConnection(); err != nil {
 		return nil, err
+	}
+	var ticket []byte
+	var lifetime uint32
+	if s.ticket != nil {
+		ticket, lifetime = s.ticket.Ticket, s.ticket.Lifetime
+	}
+	switch {
+	case !s.resumed:
+		hs.result.NewSession = s.newSession12(ticket, lifetime)
+	case len(ticket) > 0:
+		// A resumption that brought a fresh ticket: same session, new name.
+		renewed := *s.session12
+		renewed.Ticket, renewed.SessionID, renewed.IssuedAt = ticket, nil, hs.now()
+		hs.result.NewSession = &renewed
+	}
+	if s.resumed {
+		s.sendFinished(s.clientKeys)
 	}
 	hs.done = true
 	return nil, nil

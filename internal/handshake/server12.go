@@ -24,6 +24,7 @@ type server12 struct {
 	key     *kex.PrivateKey // ECDHE ephemeral key; nil for static RSA
 	request *wire.CertificateRequest12
 	master  []byte
+	sh      *wire.ServerHello
 }
 
 // serverHello12 handles a ClientHello that negotiated TLS 1.2 and sends
@@ -50,6 +51,9 @@ func (hs *shared) serverHello12(ch *wire.ClientHello) (state, error) {
 	// secret "MUST abort" a full handshake without it. hush always does.
 	if !ch.ExtendedMasterSecret {
 		return nil, alert.New(alert.HandshakeFailure, "client does not support the extended master secret (RFC 7627)")
+	}
+	if sess := hs.findSession12(ch); sess != nil {
+		return hs.resume12(ch, sess, secureReneg)
 	}
 	cert, err := hs.chooseCertificate(ch, wire.VersionTLS12)
 	if err != nil {
@@ -93,6 +97,13 @@ func (hs *shared) serverHello12(ch *wire.ClientHello) (state, error) {
 		SecureRenegotiationSupported: secureReneg,
 		ExtendedMasterSecret:         true,
 		ALPNProtocol:                 alpn,
+		TicketSupported:              ch.TicketSupported && p.ticketsEnabled(),
+	}
+	if p.SessionCachePut != nil {
+		// A fresh session ID names the session in our cache.
+		if sh.LegacySessionIDEcho, err = hs.randomBytes(32); err != nil {
+			return nil, alert.Wrap(alert.InternalError, err)
+		}
 	}
 	if suite.KeyExchange != suites.KeyExchangeRSA && ch.SupportedPoints != nil {
 		sh.SupportedPoints = []uint8{0}
@@ -105,7 +116,7 @@ func (hs *shared) serverHello12(ch *wire.ClientHello) (state, error) {
 	hs.send(sh.Marshal())
 	hs.send((&wire.Certificate12{Certificates: cert.Chain}).Marshal())
 
-	st := &server12{shared: hs, ch: ch, suite: suite, cert: cert}
+	st := &server12{shared: hs, ch: ch, suite: suite, cert: cert, sh: sh}
 	if suite.KeyExchange != suites.KeyExchangeRSA {
 		if err := st.sendServerKeyExchange(group); err != nil {
 			return nil, err
@@ -311,6 +322,7 @@ func (s *server12) expectCCS() (state, error) {
 type server12WaitCCS struct {
 	*server12
 	clientKeys, serverKeys *record.Protector
+	resumed                bool
 }
 
 func (s *server12WaitCCS) name() string { return "server12WaitCCS" }
@@ -342,10 +354,23 @@ func (s *server12WaitFinished) handle(msg []byte) (state, error) {
 	if err := hs.runVerifyConnection(); err != nil {
 		return nil, err
 	}
-	hs.act(Action{Kind: ActSendCCS})
-	hs.act(Action{Kind: ActWriteKeys, Keys: s.serverKeys})
-	hs.send((&wire.Finished{VerifyData: keyschedule.Finished12(s.suite.Hash, s.master, false, hs.transcript.Sum())}).Marshal())
-	hs.act(Action{Kind: ActFlush})
+	if s.resumed {
+		hs.done = true
+		return nil, nil
+	}
+	if err := s.saveSession(); err != nil {
+		return nil, err
+	}
+	s.sendFinished(s.serverKeys)
 	hs.done = true
 	return nil, nil
+}
+
+// sendFinished sends ChangeCipherSpec and the server Finished.
+func (s *server12) sendFinished(serverKeys *record.Protector) {
+	hs := s.shared
+	hs.act(Action{Kind: ActSendCCS})
+	hs.act(Action{Kind: ActWriteKeys, Keys: serverKeys})
+	hs.send((&wire.Finished{VerifyData: keyschedule.Finished12(s.suite.Hash, s.master, false, hs.transcript.Sum())}).Marshal())
+	hs.act(Action{Kind: ActFlush})
 }
