@@ -54,10 +54,27 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// logUnimplemented appends err to the file named by $BOGO_SHIM_UNIMPLEMENTED_LOG,
+// when set: the runner does not show a skipped test's output, and this log
+// is how to count which missing flags cost the most tests.
+func logUnimplemented(err error) {
+	path := os.Getenv("BOGO_SHIM_UNIMPLEMENTED_LOG")
+	if path == "" {
+		return
+	}
+	f, ferr := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if ferr != nil {
+		return
+	}
+	defer f.Close()
+	fmt.Fprintln(f, err)
+}
+
 // report prints err and returns its exit code.
 func report(stderr io.Writer, err error) int {
 	fmt.Fprintln(stderr, err)
 	if errors.Is(err, errUnimplemented) {
+		logUnimplemented(err)
 		return exitUnimplemented
 	}
 	return exitFailure
