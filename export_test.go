@@ -2,3 +2,43 @@ package hush
 
 // SendKeyUpdateForTest sends a KeyUpdate from c (tests only).
 func SendKeyUpdateForTest(c *Conn, requestUpdate bool) error { return c.sendKeyUpdate(requestUpdate) }
+
+// TamperCachedTicketForTest flips a bit in the ticket of a cached session.
+func TamperCachedTicketForTest(cache ClientSessionCache, key string) {
+	cs, ok := cache.Get(key)
+	if !ok {
+		panic("no cached session for " + key)
+	}
+	st := *cs.state
+	st.Ticket = append([]byte(nil), st.Ticket...)
+	if len(st.Ticket) > 0 {
+		st.Ticket[len(st.Ticket)/2] ^= 1
+	}
+	if len(st.SessionID) > 0 {
+		st.SessionID = append([]byte(nil), st.SessionID...)
+		st.SessionID[0] ^= 1
+	}
+	cache.Put(key, &ClientSessionState{state: &st})
+}
+
+// MoveCachedSessionForTest stores the session cached under from under to.
+func MoveCachedSessionForTest(cache ClientSessionCache, from, to string) {
+	cs, ok := cache.Get(from)
+	if !ok {
+		panic("no cached session for " + from)
+	}
+	cache.Put(to, cs)
+}
+
+// CorruptCachedSecretForTest changes the secret of a cached session, so its
+// PSK binder no longer verifies at the server.
+func CorruptCachedSecretForTest(cache ClientSessionCache, key string) {
+	cs, ok := cache.Get(key)
+	if !ok {
+		panic("no cached session for " + key)
+	}
+	st := *cs.state
+	st.Secret = append([]byte(nil), st.Secret...)
+	st.Secret[0] ^= 1
+	cache.Put(key, &ClientSessionState{state: &st})
+}

@@ -16,13 +16,13 @@ func (st *clientStart) offerSession(hs *shared, ch *wire.ClientHello) error {
 	p := hs.p
 	sess := p.Session
 	offers12 := slices.Contains(st.versions, wire.VersionTLS12)
-	if !p.SessionCacheEnabled || p.SessionTicketsDisabled {
+	if !p.SessionCacheEnabled {
 		return nil
 	}
-	if offers12 {
+	if offers12 && !p.SessionTicketsDisabled {
 		ch.TicketSupported = true // ask for a ticket
 	}
-	if slices.Contains(st.versions, wire.VersionTLS13) {
+	if slices.Contains(st.versions, wire.VersionTLS13) && !p.SessionTicketsDisabled {
 		// RFC 8446, Section 4.2.9: servers only send tickets usable with the
 		// modes the client advertised.
 		ch.PSKModes, ch.HasPSKModes = []uint8{wire.PSKModeDHEKE}, true
@@ -38,7 +38,7 @@ func (st *clientStart) offerSession(hs *shared, ch *wire.ClientHello) error {
 		return nil
 	}
 	switch {
-	case sess.Version == wire.VersionTLS13 && slices.Contains(st.versions, wire.VersionTLS13) && len(sess.Ticket) > 0:
+	case sess.Version == wire.VersionTLS13 && slices.Contains(st.versions, wire.VersionTLS13) && len(sess.Ticket) > 0 && !p.SessionTicketsDisabled:
 		// The PSK is bound to the hash of its original suite: offer it only
 		// if a suite with that hash is offered (RFC 8446, Section 4.2.11).
 		if !slices.ContainsFunc(p.suitesFor(wire.VersionTLS13), func(s *suites.Suite) bool { return s.Hash == suite.Hash }) {
