@@ -6,7 +6,9 @@
 //
 // The commands are:
 //
+//	client      connect to a TLS server, like openssl s_client
 //	demo        run a handshake and a bulk transfer over loopback
+//	server      run a TLS server: an HTTPS page or an echo service
 //
 // Use "hush help <command>" for more information about a command.
 package main
@@ -44,7 +46,7 @@ const (
 
 // commands returns the table of subcommands, sorted by name.
 func commands() []*command {
-	cmds := []*command{demoCommand}
+	cmds := []*command{demoCommand, clientCommand, serverCommand}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].Name < cmds[j].Name })
 	return cmds
 }
