@@ -40,6 +40,11 @@ func (c *testConfig) validate() error {
 			return err
 		}
 	}
+	// A hush client never sends status_request or
+	// signed_certificate_timestamp, so it cannot ask for a staple.
+	if !c.server && (c.enableOCSPStapling || c.enableSCTs || len(c.expectOCSPResponse) > 0 || len(c.expectSCTs) > 0) {
+		return unimplemented("requesting OCSP staples or SCTs as a client")
+	}
 	return nil
 }
 
@@ -78,7 +83,12 @@ func (c *testConfig) hushConfig() (*hush.Config, error) {
 		if err != nil {
 			return nil, err
 		}
-		cert.OCSPStaple = c.ocspResponse
+		if !c.declineOCSPCallback {
+			cert.OCSPStaple = c.ocspResponse
+		}
+		if c.useOldClientCertCallback && !c.server {
+			cert.Certificate = cert.Certificate[:1]
+		}
 		if len(c.scts) > 0 {
 			list, err := parseSCTList(c.scts)
 			if err != nil {
@@ -228,7 +238,7 @@ func (c *testConfig) checkState(cs *hush.ConnectionState, isResume bool) error {
 	if c.expectVersion != 0 && int(cs.Version) != c.expectVersion {
 		return fmt.Errorf("version %#04x, want %#04x", cs.Version, c.expectVersion)
 	}
-	if isResume && resumptionSupported {
+	if isResume {
 		if want := !c.expectSessionMiss; cs.DidResume != want {
 			return fmt.Errorf("DidResume is %v, want %v", cs.DidResume, want)
 		}

@@ -112,6 +112,9 @@ type testConfig struct {
 	expectNoSession            bool
 	expectTicketRenewal        bool
 	expectExtendedMasterSecret bool
+	resumptionDelay            int
+	useOldClientCertCallback   bool
+	declineOCSPCallback        bool
 }
 
 // readALPNList parses a wire-format ALPN list: each protocol prefixed by
@@ -136,13 +139,7 @@ var flags = map[string]flagSpec{
 	"-ipv6":                    {kindBool, func(c *testConfig, v flagValue) error { c.ipv6 = true; return nil }},
 	"-server":                  {kindBool, func(c *testConfig, v flagValue) error { c.server = true; return nil }},
 	"-is-handshaker-supported": {kindBool, func(c *testConfig, v flagValue) error { c.handshakerSupported = true; return nil }},
-	"-resume-count": {kindInt, func(c *testConfig, v flagValue) error {
-		if v.i > 0 && !resumptionSupported {
-			return unimplemented("session resumption")
-		}
-		c.resumeCount = v.i
-		return nil
-	}},
+	"-resume-count":            {kindInt, func(c *testConfig, v flagValue) error { c.resumeCount = v.i; return nil }},
 
 	"-cert-file":     {kindString, func(c *testConfig, v flagValue) error { c.certFile = v.s; return nil }},
 	"-key-file":      {kindString, func(c *testConfig, v flagValue) error { c.keyFile = v.s; return nil }},
@@ -206,6 +203,13 @@ var flags = map[string]flagSpec{
 	"-expect-signed-cert-timestamps": {kindBase64, func(c *testConfig, v flagValue) error { c.expectSCTs = v.d; return nil }},
 	"-enable-ocsp-stapling":          {kindBool, func(c *testConfig, v flagValue) error { c.enableOCSPStapling = true; return nil }},
 	"-enable-signed-cert-timestamps": {kindBool, func(c *testConfig, v flagValue) error { c.enableSCTs = true; return nil }},
+	// The OCSP callback only changes how the staple is chosen; accepting
+	// (or, with -decline-ocsp-callback, declining) is what it decides.
+	"-use-ocsp-callback":     {kindBool, func(c *testConfig, v flagValue) error { return nil }},
+	"-set-ocsp-in-callback":  {kindBool, func(c *testConfig, v flagValue) error { return nil }},
+	"-decline-ocsp-callback": {kindBool, func(c *testConfig, v flagValue) error { c.declineOCSPCallback = true; return nil }},
+	// The old client certificate callback supplies the leaf alone.
+	"-use-old-client-cert-callback": {kindBool, func(c *testConfig, v flagValue) error { c.useOldClientCertCallback = true; return nil }},
 
 	"-export-keying-material":       {kindInt, func(c *testConfig, v flagValue) error { c.exportKeyingMaterial = v.i; return nil }},
 	"-export-label":                 {kindString, func(c *testConfig, v flagValue) error { c.exportLabel = v.s; return nil }},
@@ -234,6 +238,7 @@ var flags = map[string]flagSpec{
 	"-expect-session-miss": {kindBool, func(c *testConfig, v flagValue) error { c.expectSessionMiss = true; return nil }},
 	"-no-ticket":           {kindBool, func(c *testConfig, v flagValue) error { c.noTicket = true; return nil }},
 	"-expect-no-session":   {kindBool, func(c *testConfig, v flagValue) error { c.expectNoSession = true; return nil }},
+	"-resumption-delay":    {kindInt, func(c *testConfig, v flagValue) error { c.resumptionDelay = v.i; return nil }},
 	"-expect-ticket-renewal": {kindBool, func(c *testConfig, v flagValue) error {
 		c.expectTicketRenewal = true
 		return nil

@@ -50,6 +50,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if err := connect(c, i > 0); err != nil {
 			return report(stderr, fmt.Errorf("connection %d failed: %w", i+1, err))
 		}
+		advanceClock(c.resumptionDelay)
 	}
 	return exitOK
 }

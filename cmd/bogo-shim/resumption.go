@@ -1,10 +1,45 @@
 package main
 
-import "github.com/hushtls/hush"
+import (
+	"crypto/rand"
+	"time"
 
-// resumptionSupported says whether hush can resume sessions; until it can,
-// -resume-count above zero is refused as unimplemented.
-const resumptionSupported = false
+	"github.com/hushtls/hush"
+)
+
+// session is what the shim's connections share, as the connections of one
+// BoringSSL SSL_CTX do: the client's session cache, the server's session
+// cache and ticket key, and the clock that -resumption-delay moves.
+var session = struct {
+	clientCache hush.ClientSessionCache
+	serverCache hush.ServerSessionCache
+	ticketKey   [32]byte
+	clockSkew   time.Duration
+}{
+	clientCache: hush.NewLRUClientSessionCache(8),
+	serverCache: hush.NewLRUServerSessionCache(8),
+}
+
+func init() {
+	if _, err := rand.Read(session.ticketKey[:]); err != nil {
+		panic(err)
+	}
+}
 
 // applyResumption configures session caching and tickets for a connection.
-func applyResumption(c *testConfig, cfg *hush.Config) {}
+func applyResumption(c *testConfig, cfg *hush.Config) {
+	skew := session.clockSkew
+	cfg.Time = func() time.Time { return time.Now().Add(skew) }
+	cfg.SessionTicketsDisabled = c.noTicket
+	if c.server {
+		cfg.ServerSessionCache = session.serverCache
+		cfg.SetSessionTicketKeys([][32]byte{session.ticketKey})
+	} else {
+		cfg.ClientSessionCache = session.clientCache
+	}
+}
+
+// advanceClock moves the shim's clock forward, for -resumption-delay.
+func advanceClock(seconds int) {
+	session.clockSkew += time.Duration(seconds) * time.Second
+}
