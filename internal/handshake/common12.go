@@ -114,3 +114,11 @@ func checkRenegotiationInfo(present bool, data []byte) error {
 func isDowngradeRandom(random []byte) bool {
 	return len(random) == 32 && bytes.Equal(random[24:], downgradeTLS12)
 }
+
+// A second ChangeCipherSpec is a protocol violation (RFC 5246, Section
+// 7.1): the Finished states embed the CCS states for their data but must not
+// inherit their acceptance of one.
+func (s *client12WaitFinished) handleCCS() (state, error) { return nil, errDuplicateCCS }
+func (s *server12WaitFinished) handleCCS() (state, error) { return nil, errDuplicateCCS }
+
+var errDuplicateCCS = alert.New(alert.UnexpectedMessage, "second change_cipher_spec")
