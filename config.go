@@ -136,6 +136,11 @@ type Config struct {
 	// secrecy with respect to the ticket key; off by default.
 	AllowPSKWithoutECDHE bool
 
+	// MaxHandshakeMessageSize bounds one handshake message from the peer,
+	// and so the memory a connection can be made to buffer during the
+	// handshake; zero means DefaultMaxHandshakeMessageSize (64 KiB).
+	MaxHandshakeMessageSize int
+
 	// HandshakeTimeout bounds the whole handshake of a connection made by
 	// Server or a Listener; zero means no bound beyond the deadlines.
 	HandshakeTimeout time.Duration
@@ -154,6 +159,13 @@ func (c *Config) Clone() *Config {
 }
 
 var keyLogMu sync.Mutex
+
+func (c *Config) maxHandshakeMessage() int {
+	if c.MaxHandshakeMessageSize > 0 {
+		return c.MaxHandshakeMessageSize
+	}
+	return DefaultMaxHandshakeMessageSize
+}
 
 func (c *Config) minVersion() uint16 {
 	if c.MinVersion == 0 || c.MinVersion < VersionTLS12 {

@@ -51,7 +51,7 @@ func (c *Conn) readInto(dst []byte) (int, error) {
 		if len(pt) == 0 {
 			return 0, c.fatal(alert.New(alert.UnexpectedMessage, "empty handshake record"))
 		}
-		if err := in.reassembler().Write(pt); err != nil {
+		if err := c.reassembler().Write(pt); err != nil {
 			return 0, c.fatal(err)
 		}
 		return 0, c.handlePostHandshake()

@@ -12,9 +12,10 @@ import (
 	"github.com/hushtls/hush/internal/wire"
 )
 
-// maxHandshakeMessage bounds one handshake message: large enough for real
+// DefaultMaxHandshakeMessageSize bounds one handshake message unless
+// Config.MaxHandshakeMessageSize says otherwise: large enough for real
 // certificate chains, small enough that a peer cannot make us buffer much.
-const maxHandshakeMessage = 64 << 10
+const DefaultMaxHandshakeMessageSize = 64 << 10
 
 // maxWarningAlertsInRow bounds the TLS 1.2 warning alerts a peer may send
 // without application data between them.
@@ -51,9 +52,10 @@ type inHalf struct {
 // rawBufSize holds the largest TLS 1.2 record plus room to read ahead.
 const rawBufSize = record.HeaderLen + record.MaxCiphertext12 + 4096
 
-func (in *inHalf) reassembler() *wire.Reassembler {
+func (c *Conn) reassembler() *wire.Reassembler {
+	in := &c.in
 	if in.hs == nil {
-		in.hs = wire.NewReassembler(maxHandshakeMessage)
+		in.hs = wire.NewReassembler(c.config.maxHandshakeMessage())
 	}
 	return in.hs
 }
@@ -180,7 +182,7 @@ func (c *Conn) readRecord() error {
 		if len(payload) == 0 {
 			return c.fatal(alert.New(alert.UnexpectedMessage, "empty handshake record"))
 		}
-		if err := in.reassembler().Write(payload); err != nil {
+		if err := c.reassembler().Write(payload); err != nil {
 			return c.fatal(err)
 		}
 		return nil
@@ -310,7 +312,7 @@ func (c *Conn) readHandshake() (msg []byte, ccs bool, err error) {
 		if err := c.stickyErr(); err != nil {
 			return nil, false, err
 		}
-		if msg, ok := c.in.reassembler().Next(); ok {
+		if msg, ok := c.reassembler().Next(); ok {
 			return msg, false, nil
 		}
 		if c.in.ccsPending {
