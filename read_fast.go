@@ -43,6 +43,9 @@ func (c *Conn) readInto(dst []byte) (int, error) {
 		in.warningsInRow = 0
 		if len(pt) > 0 {
 			c.keyUpdatesInRow = 0
+			in.emptyInRow = 0
+		} else if in.emptyInRow++; in.emptyInRow > maxEmptyRecordsInRow {
+			return 0, c.fatal(alert.New(alert.UnexpectedMessage, "more than %d empty records in a row", maxEmptyRecordsInRow))
 		}
 		return len(pt), nil
 	case record.TypeHandshake:
