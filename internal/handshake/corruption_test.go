@@ -46,8 +46,8 @@ func setLength(msg []byte) []byte {
 
 // flipAt flips the lowest bit of byte i of the message, counted from the
 // end when i is negative.
-func flipAt(i int) func(*testing.T, []byte) []byte {
-	return func(t *testing.T, msg []byte) []byte {
+func flipAt(i int) func(testing.TB, []byte) []byte {
+	return func(t testing.TB, msg []byte) []byte {
 		if i < 0 {
 			i += len(msg)
 		}
@@ -56,27 +56,27 @@ func flipAt(i int) func(*testing.T, []byte) []byte {
 	}
 }
 
-func truncateOne(_ *testing.T, msg []byte) []byte { return setLength(msg[:len(msg)-1]) }
+func truncateOne(_ testing.TB, msg []byte) []byte { return setLength(msg[:len(msg)-1]) }
 
-func extendOne(_ *testing.T, msg []byte) []byte { return setLength(append(msg, 0)) }
+func extendOne(_ testing.TB, msg []byte) []byte { return setLength(append(msg, 0)) }
 
-func retype(typ wire.HandshakeType) func(*testing.T, []byte) []byte {
-	return func(_ *testing.T, msg []byte) []byte {
+func retype(typ wire.HandshakeType) func(testing.TB, []byte) []byte {
+	return func(_ testing.TB, msg []byte) []byte {
 		msg[0] = byte(typ)
 		return msg
 	}
 }
 
-func replaceWith(b []byte) func(*testing.T, []byte) []byte {
-	return func(*testing.T, []byte) []byte { return b }
+func replaceWith(b []byte) func(testing.TB, []byte) []byte {
+	return func(testing.TB, []byte) []byte { return b }
 }
 
 // serverRandomAt is the offset of the random in a ServerHello or
 // ClientHello: header, then legacy_version.
 const randomAt = wire.HeaderLen + 2
 
-func editServerHello(f func(*wire.ServerHello)) func(*testing.T, []byte) []byte {
-	return func(t *testing.T, msg []byte) []byte {
+func editServerHello(f func(*wire.ServerHello)) func(testing.TB, []byte) []byte {
+	return func(t testing.TB, msg []byte) []byte {
 		sh, err := wire.ParseServerHello(msg)
 		if err != nil {
 			t.Fatalf("parsing the ServerHello to edit: %v", err)
@@ -86,8 +86,8 @@ func editServerHello(f func(*wire.ServerHello)) func(*testing.T, []byte) []byte 
 	}
 }
 
-func editClientHello(f func(*wire.ClientHello)) func(*testing.T, []byte) []byte {
-	return func(t *testing.T, msg []byte) []byte {
+func editClientHello(f func(*wire.ClientHello)) func(testing.TB, []byte) []byte {
+	return func(t testing.TB, msg []byte) []byte {
 		ch, err := wire.ParseClientHello(msg)
 		if err != nil {
 			t.Fatalf("parsing the ClientHello to edit: %v", err)
@@ -97,8 +97,8 @@ func editClientHello(f func(*wire.ClientHello)) func(*testing.T, []byte) []byte 
 	}
 }
 
-func editCertificateVerify(f func(*wire.CertificateVerify)) func(*testing.T, []byte) []byte {
-	return func(t *testing.T, msg []byte) []byte {
+func editCertificateVerify(f func(*wire.CertificateVerify)) func(testing.TB, []byte) []byte {
+	return func(t testing.TB, msg []byte) []byte {
 		cv, err := wire.ParseCertificateVerify(msg)
 		if err != nil {
 			t.Fatalf("parsing the CertificateVerify to edit: %v", err)
@@ -111,8 +111,8 @@ func editCertificateVerify(f func(*wire.CertificateVerify)) func(*testing.T, []b
 // flipInLeaf flips a bit of the last byte of the first certificate of a
 // TLS 1.3 (tls13) or TLS 1.2 Certificate message: the end of the leaf's
 // signature, so it parses and fails to verify.
-func flipInLeaf(tls13 bool) func(*testing.T, []byte) []byte {
-	return func(t *testing.T, msg []byte) []byte {
+func flipInLeaf(tls13 bool) func(testing.TB, []byte) []byte {
+	return func(t testing.TB, msg []byte) []byte {
 		at := wire.HeaderLen
 		if tls13 {
 			at += 1 + int(msg[at]) // certificate_request_context
@@ -127,9 +127,9 @@ func flipInLeaf(tls13 bool) func(*testing.T, []byte) []byte {
 // rsaKeyExchange builds a static-RSA ClientKeyExchange encrypted to the
 // server's key from the premaster secret pm (nil: random bytes of the
 // modulus length are sent as the ciphertext).
-func rsaKeyExchange(t *testing.T, chain *testutil.Chain, pm []byte, ctLen int) func(*testing.T, []byte) []byte {
+func rsaKeyExchange(t *testing.T, chain *testutil.Chain, pm []byte, ctLen int) func(testing.TB, []byte) []byte {
 	pub := chain.Leaf.PublicKey.(*rsa.PublicKey)
-	return func(t *testing.T, _ []byte) []byte {
+	return func(t testing.TB, _ []byte) []byte {
 		var ct []byte
 		if pm != nil {
 			var err error
@@ -388,7 +388,7 @@ func explicitCorruptions(t *testing.T) []corruption {
 	const rsaState, rsaOn = "server12WaitFinished", "C:Finished"
 	for _, c := range []struct {
 		what string
-		edit func(*testing.T, []byte) []byte
+		edit func(testing.TB, []byte) []byte
 	}{
 		{"ClientKeyExchange ciphertext bit", flipAt(-1)},
 		{"premaster with wrong version", rsaKeyExchange(t, rsaChain, premaster(0x0302, 48), 0)},

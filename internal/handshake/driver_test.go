@@ -2,6 +2,7 @@ package handshake
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -68,9 +69,14 @@ func typeName(msg []byte) string {
 // "C:ChangeCipherSpec". Exactly one of edit, drop and dup is set.
 type tamper struct {
 	target string
-	edit   func(t *testing.T, msg []byte) []byte
+	edit   func(tb testing.TB, msg []byte) []byte
 	drop   bool
 	dup    bool
+	// ccsBefore delivers a change_cipher_spec to the receiver just
+	// before the target message.
+	ccsBefore bool
+	// observe, when set, sees every message as it is sent.
+	observe func(delivery)
 }
 
 // delivery is one message in flight.
@@ -149,6 +155,9 @@ type run struct {
 	steps      []step   // every successful delivery, in order
 	fail       *failure
 	tamperHit  bool
+	// acceptedAfterFailure says the machine that failed on an injected
+	// change_cipher_spec then accepted the message it was waiting for.
+	acceptedAfterFailure bool
 }
 
 func (r *run) peer(e *endpoint) *endpoint {
@@ -210,7 +219,7 @@ const maxDeliveries = 64
 // drive runs a handshake between fresh machines for cp and sp, altering
 // one delivery as tam says (tam may be nil). It stops when both machines are
 // done, when one returns an error, or when no message is left in flight.
-func drive(t *testing.T, cp, sp *Params, tam *tamper) *run {
+func drive(t testing.TB, cp, sp *Params, tam *tamper) *run {
 	t.Helper()
 	cm, acts, err := NewClient(cp)
 	if err != nil {
@@ -235,6 +244,9 @@ func drive(t *testing.T, cp, sp *Params, tam *tamper) *run {
 		}
 		to := r.peer(from)
 		d.name = d.from + ":" + d.name
+		if tam != nil && tam.observe != nil {
+			tam.observe(d)
+		}
 		times := 1
 		if tam != nil && tam.target == d.name {
 			r.tamperHit = true
@@ -245,19 +257,24 @@ func drive(t *testing.T, cp, sp *Params, tam *tamper) *run {
 				times = 2
 			case tam.edit != nil:
 				d.msg = tam.edit(t, bytes.Clone(d.msg))
+			case tam.ccsBefore:
+				before := to.m.StateName()
+				if _, err := safeHandle(to.m, nil, true); err != nil {
+					r.fail = &failure{side: to.side, state: before, msg: d.from + ":" + ccsName, err: err}
+					if !d.ccs {
+						_, err := safeHandle(to.m, d.msg, false)
+						r.acceptedAfterFailure = err == nil
+					}
+					return r
+				}
+				to.states = append(to.states, to.m.StateName())
 			}
 		}
 		for range times {
 			before := to.m.StateName()
 			r.deliveries = append(r.deliveries, d.name)
 			to.trace = append(to.trace, "recv "+d.name[2:])
-			var acts []Action
-			var err error
-			if d.ccs {
-				acts, err = to.m.HandleCCS()
-			} else {
-				acts, err = to.m.Handle(d.msg)
-			}
+			acts, err := safeHandle(to.m, d.msg, d.ccs)
 			if err != nil {
 				r.fail = &failure{side: to.side, state: before, msg: d.name, err: err}
 				return r
@@ -269,6 +286,23 @@ func drive(t *testing.T, cp, sp *Params, tam *tamper) *run {
 		}
 	}
 	return r
+}
+
+// errPanic marks a machine that panicked instead of returning an error.
+var errPanic = errors.New("panic")
+
+// safeHandle delivers one message (or a change_cipher_spec) and turns a
+// panic into an error that carries no alert.
+func safeHandle(m *Machine, msg []byte, ccs bool) (acts []Action, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			acts, err = nil, fmt.Errorf("%w: %v", errPanic, p)
+		}
+	}()
+	if ccs {
+		return m.HandleCCS()
+	}
+	return m.Handle(msg)
 }
 
 // done reports whether both sides completed.
