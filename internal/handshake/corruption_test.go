@@ -457,22 +457,12 @@ const corruptChainBug = "certAlert maps every x509.UnknownAuthorityError to unkn
 	"presented chain is corrupt (the leaf's signature does not verify under the intermediate sent with it); " +
 	"RFC 8446, Section 6.2 names bad_certificate for \"signatures that did not verify correctly\""
 
-// dupCCSBug is a library bug the duplicate change_cipher_spec rows find.
-const dupCCSBug = "server12WaitFinished embeds *server12WaitCCS and so inherits its handleCCS: " +
-	"a second ChangeCipherSpec is accepted (and the client read key installed again) instead of " +
-	"an unexpected_message (RFC 5246, Section 7.1)"
-
 // genericExceptions adjusts generic rows whose message is legal in the
 // state it reaches, so another check catches it.
 var genericExceptions = map[string]func(*corruption){
 	// The first ClientHello again, in place of the second: it is a
 	// ClientHello, but one that does not echo the cookie.
 	"TLS13/HelloRetryRequest/duplicate C:ClientHello": func(c *corruption) { c.alert = alert.IllegalParameter },
-	"TLS12/ECDHE-ECDSA/duplicate C:ChangeCipherSpec":  func(c *corruption) { c.bug = dupCCSBug },
-	"TLS12/RSA/duplicate C:ChangeCipherSpec":          func(c *corruption) { c.bug = dupCCSBug },
-	"TLS12/ClientCert/RSA-2048/duplicate C:ChangeCipherSpec": func(c *corruption) {
-		c.bug = dupCCSBug
-	},
 }
 
 func containsString(list []string, s string) bool {

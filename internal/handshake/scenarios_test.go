@@ -206,12 +206,24 @@ func scenarios(t *testing.T) []scenario {
 			clientStates: client13AuthStates, serverStates: server13AuthStates,
 		})
 	}
-	{
-		cp, sp := baseParams(rsa)
+	for _, kind := range []testutil.KeyKind{testutil.RSA2048, testutil.ECDSAP384, testutil.Ed25519} {
+		cp, sp := baseParams(testutil.NewChain(t, kind))
 		out = append(out, scenario{
-			name: "TLS13/RSA-PSS-server", cp: cp, sp: sp,
+			name: "TLS13/ServerKey/" + kind.String(), cp: cp, sp: sp,
 			version: wire.VersionTLS13, suite: firstSuite(wire.VersionTLS13), group: kex.X25519MLKEM768,
 			clientStates: client13States, serverStates: server13States,
+		})
+	}
+	{
+		// A certificate is requested, the client has none: it answers
+		// with an empty Certificate and no CertificateVerify.
+		cp, sp := baseParams(ecdsa)
+		sp.ClientAuth = RequestClientCert
+		out = append(out, scenario{
+			name: "TLS13/ClientCert/requested-none", cp: cp, sp: sp,
+			version: wire.VersionTLS13, suite: firstSuite(wire.VersionTLS13), group: kex.X25519MLKEM768,
+			clientStates: client13AuthStates,
+			serverStates: []string{"serverWaitClientHello", "server13WaitCertificate", "server13WaitFinished", "none"},
 		})
 	}
 	{
@@ -299,6 +311,26 @@ func scenarios(t *testing.T) []scenario {
 			name: "TLS12/ClientCert/" + kind.String(), cp: cp, sp: sp,
 			version: wire.VersionTLS12, suite: suites.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, group: kex.X25519,
 			clientStates: client12AuthStates, serverStates: server12AuthStates,
+		})
+	}
+	{
+		cp, sp := tls12(testutil.NewChain(t, testutil.Ed25519), suites.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256)
+		out = append(out, scenario{
+			name: "TLS12/ECDHE-ECDSA/Ed25519-server", cp: cp, sp: sp,
+			version: wire.VersionTLS12, suite: suites.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, group: kex.X25519,
+			clientStates: client12States, serverStates: server12States,
+		})
+	}
+	{
+		cp, sp := tls12(ecdsa, suites.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256)
+		sp.ClientAuth = VerifyClientCertIfGiven
+		sp.ClientCAs = ecdsa.RootPool
+		out = append(out, scenario{
+			name: "TLS12/ClientCert/requested-none", cp: cp, sp: sp,
+			version: wire.VersionTLS12, suite: suites.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, group: kex.X25519,
+			clientStates: client12AuthStates,
+			serverStates: []string{"serverWaitClientHello", "server12WaitCertificate", "server12WaitClientKeyExchange",
+				"server12WaitCCS", "server12WaitFinished", "none"},
 		})
 	}
 	{
