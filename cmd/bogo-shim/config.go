@@ -78,25 +78,17 @@ func (c *testConfig) hushConfig() (*hush.Config, error) {
 		ServerName:           c.hostName,
 	}
 
-	if c.certFile != "" || c.keyFile != "" {
-		cert, err := hush.LoadX509KeyPair(c.certFile, c.keyFile)
+	// BoringSSL tries the credentials added with -new-x509-credential in
+	// order, and the default one last.
+	for _, cred := range append(append([]credential(nil), c.extra...), c.credential) {
+		if cred.certFile == "" && cred.keyFile == "" {
+			continue
+		}
+		cert, err := c.loadCredential(cred)
 		if err != nil {
 			return nil, err
 		}
-		if !c.declineOCSPCallback {
-			cert.OCSPStaple = c.ocspResponse
-		}
-		if c.useOldClientCertCallback && !c.server {
-			cert.Certificate = cert.Certificate[:1]
-		}
-		if len(c.scts) > 0 {
-			list, err := parseSCTList(c.scts)
-			if err != nil {
-				return nil, err
-			}
-			cert.SignedCertificateTimestamps = list
-		}
-		cfg.Certificates = []hush.Certificate{cert}
+		cfg.Certificates = append(cfg.Certificates, cert)
 	}
 
 	// Versions: hush speaks TLS 1.2 and 1.3 only.
@@ -175,6 +167,26 @@ func (c *testConfig) hushConfig() (*hush.Config, error) {
 	}
 	applyResumption(c, cfg)
 	return cfg, nil
+}
+
+// loadCredential reads one credential's chain, key and stapled data.
+func (c *testConfig) loadCredential(cred credential) (hush.Certificate, error) {
+	cert, err := hush.LoadX509KeyPair(cred.certFile, cred.keyFile)
+	if err != nil {
+		return cert, err
+	}
+	if !c.declineOCSPCallback {
+		cert.OCSPStaple = cred.ocspResponse
+	}
+	if c.useOldClientCertCallback && !c.server {
+		cert.Certificate = cert.Certificate[:1]
+	}
+	if len(cred.scts) > 0 {
+		if cert.SignedCertificateTimestamps, err = parseSCTList(cred.scts); err != nil {
+			return cert, err
+		}
+	}
+	return cert, nil
 }
 
 // parseSCTList splits a SignedCertificateTimestampList (RFC 6962, Section

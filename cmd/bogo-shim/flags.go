@@ -60,9 +60,10 @@ type testConfig struct {
 
 	handshakerSupported bool
 
-	certFile, keyFile string
-	ocspResponse      []byte
-	scts              []byte
+	// The default credential, then those -new-x509-credential added;
+	// credential flags apply to the last one added, or to the default.
+	credential
+	extra []credential
 
 	trustCert                 string
 	verifyPeer                bool
@@ -117,6 +118,21 @@ type testConfig struct {
 	declineOCSPCallback        bool
 }
 
+// credential is one certificate chain with its key and stapled data.
+type credential struct {
+	certFile, keyFile string
+	ocspResponse      []byte
+	scts              []byte
+}
+
+// current is the credential that credential flags configure.
+func (c *testConfig) current() *credential {
+	if n := len(c.extra); n > 0 {
+		return &c.extra[n-1]
+	}
+	return &c.credential
+}
+
 // readALPNList parses a wire-format ALPN list: each protocol prefixed by
 // its one-byte length.
 func readALPNList(s string) ([]string, error) {
@@ -141,13 +157,20 @@ var flags = map[string]flagSpec{
 	"-is-handshaker-supported": {kindBool, func(c *testConfig, v flagValue) error { c.handshakerSupported = true; return nil }},
 	"-resume-count":            {kindInt, func(c *testConfig, v flagValue) error { c.resumeCount = v.i; return nil }},
 
-	"-cert-file":     {kindString, func(c *testConfig, v flagValue) error { c.certFile = v.s; return nil }},
-	"-key-file":      {kindString, func(c *testConfig, v flagValue) error { c.keyFile = v.s; return nil }},
-	"-ocsp-response": {kindBase64, func(c *testConfig, v flagValue) error { c.ocspResponse = v.d; return nil }},
+	"-cert-file":     {kindString, func(c *testConfig, v flagValue) error { c.current().certFile = v.s; return nil }},
+	"-key-file":      {kindString, func(c *testConfig, v flagValue) error { c.current().keyFile = v.s; return nil }},
+	"-ocsp-response": {kindBase64, func(c *testConfig, v flagValue) error { c.current().ocspResponse = v.d; return nil }},
 	"-signed-cert-timestamps": {kindBase64, func(c *testConfig, v flagValue) error {
-		c.scts = v.d
+		c.current().scts = v.d
 		return nil
 	}},
+	"-new-x509-credential": {kindBool, func(c *testConfig, v flagValue) error {
+		c.extra = append(c.extra, credential{})
+		return nil
+	}},
+	// The runner checks which chain arrives (its peerCertificate
+	// expectation); hush does not report which credential it chose.
+	"-expect-selected-credential": {kindInt, func(c *testConfig, v flagValue) error { return nil }},
 
 	// BoringSSL's shim installs a verify callback that accepts any chain
 	// (or rejects any, with -verify-fail): -trust-cert loads a store that

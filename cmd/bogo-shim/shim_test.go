@@ -349,3 +349,20 @@ func writeFile(t *testing.T, data []byte) string {
 	}
 	return f.Name()
 }
+
+func TestCredentialFlags(t *testing.T) {
+	c, _, _, err := parseArgs([]string{
+		"-cert-file", "default.pem", "-key-file", "default.key",
+		"-new-x509-credential", "-cert-file", "first.pem", "-ocsp-response", "AQI=",
+		"-new-x509-credential", "-key-file", "second.key",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.certFile != "default.pem" || c.keyFile != "default.key" || c.ocspResponse != nil {
+		t.Errorf("default credential %+v", c.credential)
+	}
+	if len(c.extra) != 2 || c.extra[0].certFile != "first.pem" || !bytes.Equal(c.extra[0].ocspResponse, []byte{1, 2}) || c.extra[1].keyFile != "second.key" {
+		t.Errorf("added credentials %+v", c.extra)
+	}
+}
