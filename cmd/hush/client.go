@@ -76,6 +76,13 @@ The flags are:
 	-handshake
 		Exit after the handshake and the report, without reading standard
 		input.
+	-reconnect
+		When the first connection ends, connect again offering to resume
+		its session (a session ticket or, in TLS 1.2, a session ID), and
+		report whether the server resumed it. The second connection only
+		runs the handshake. With -handshake, the first connection waits up
+		to half a second for the server's TLS 1.3 session tickets, which
+		arrive after the handshake.
 	-quiet
 		Print no report, only errors.
 	-timeout d
@@ -125,6 +132,7 @@ func runClientCommand(cmd *command, args []string, stdout, stderr io.Writer) int
 	fs.StringVar(&opts.keyFile, "key", "", "")
 	fs.StringVar(&opts.keyLog, "keylog", "", "")
 	fs.BoolVar(&opts.handshakeOnly, "handshake", false, "")
+	fs.BoolVar(&opts.reconnect, "reconnect", false, "")
 	fs.BoolVar(&opts.quiet, "quiet", false, "")
 	fs.DurationVar(&opts.timeout, "timeout", 10*time.Second, "")
 	if code, ok := parseFlags(cmd, fs, args, stdout, stderr); !ok {
@@ -272,6 +280,9 @@ func clientConfig(o *clientOptions) (*hush.Config, func(), error) {
 		}
 		config.Certificates = []hush.Certificate{cert}
 	}
+	if o.reconnect {
+		config.ClientSessionCache = hush.NewLRUClientSessionCache(8)
+	}
 	closeKeyLog, err := tlsOptions{o.tls12, o.tls13, o.suites, o.groups, o.alpn, o.keyLog}.apply(config)
 	if err != nil {
 		return nil, noop, err
@@ -288,22 +299,61 @@ func runClient(o *clientOptions, config *hush.Config, stdout, stderr io.Writer) 
 	if config.KeyLogWriter != nil {
 		fmt.Fprintf(report, "Writing TLS secrets to %s: anyone with this file can decrypt the traffic.\n", o.keyLog)
 	}
+	conn, err := connect(o, config, report)
+	if err != nil {
+		return err
+	}
+	if o.handshakeOnly {
+		if o.reconnect {
+			awaitTickets(conn)
+		}
+		conn.Close()
+	} else {
+		err = pipe(conn, stdin, stdout)
+		conn.Close()
+		if err != nil {
+			return err
+		}
+	}
+	if !o.reconnect {
+		return nil
+	}
+	fmt.Fprintln(report)
+	fmt.Fprintln(report, "Reconnecting to resume the session")
+	conn, err = connect(o, config, report)
+	if err != nil {
+		return err
+	}
+	return conn.Close()
+}
+
+// connect dials, runs the handshake and prints the report.
+func connect(o *clientOptions, config *hush.Config, report io.Writer) (*hush.Conn, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
 	d := &hush.Dialer{Config: config}
 	nc, err := d.DialContext(ctx, "tcp", o.addr)
 	if err != nil {
-		return fmt.Errorf("connecting to %s: %w", o.addr, err)
+		return nil, fmt.Errorf("connecting to %s: %w", o.addr, err)
 	}
 	conn := nc.(*hush.Conn)
-	defer conn.Close()
-
 	fmt.Fprintf(report, "Connected to %s (%s)\n", o.addr, conn.RemoteAddr())
 	printClientReport(report, conn.ConnectionState(), config)
-	if o.handshakeOnly {
-		return nil
+	return conn, nil
+}
+
+// ticketWait is how long -handshake -reconnect reads for TLS 1.3 session
+// tickets, which the server sends after the handshake.
+const ticketWait = 500 * time.Millisecond
+
+// awaitTickets reads briefly so that session tickets sent after the
+// handshake reach the session cache. Application data is discarded.
+func awaitTickets(conn *hush.Conn) {
+	if conn.ConnectionState().Version != hush.VersionTLS13 {
+		return // TLS 1.2 tickets are part of the handshake
 	}
-	return pipe(conn, stdin, stdout)
+	_ = conn.SetReadDeadline(time.Now().Add(ticketWait))
+	_, _ = conn.Read(make([]byte, 1024))
 }
 
 // printClientReport prints the chain and the negotiated parameters.

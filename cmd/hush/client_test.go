@@ -240,3 +240,37 @@ func TestClientTruncation(t *testing.T) {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }
+
+// TestClientReconnect: -reconnect resumes the first connection's session,
+// with crypto/tls (TLS 1.3 and 1.2, piping) and openssl s_server
+// (-handshake).
+func TestClientReconnect(t *testing.T) {
+	chain := testutil.NewChain(t, testutil.ECDSAP256)
+	dir := t.TempDir()
+	root := chain.RootFile(t, dir)
+	addr, _ := cryptoTLSEcho(t, chain, &tls.Config{})
+	for _, flags := range [][]string{nil, {"-tls12"}} {
+		withStdin(t, "data\n")
+		args := append([]string{"client", "-reconnect", "-cafile", root, "-servername", "localhost"}, flags...)
+		code, out, errs := runCmd(t, append(args, addr)...)
+		if code != exitOK || out != "data\n" {
+			t.Fatalf("%v: exit %d, stdout %q\n%s", flags, code, out, errs)
+		}
+		first, second, ok := strings.Cut(errs, "Reconnecting to resume the session\n")
+		if !ok || !strings.Contains(first, "Resumed           no\n") || !strings.Contains(second, "Resumed           yes\n") {
+			t.Errorf("%v: report:\n%s", flags, errs)
+		}
+	}
+
+	srv := testutil.StartOpenSSLServer(t, append(chain.OpenSSLArgs(t, dir), "-naccept", "2")...)
+	withStdin(t, "")
+	code, _, errs := runCmd(t, "client", "-handshake", "-reconnect", "-cafile", root, "-servername", "localhost", srv.Addr)
+	srv.CloseStdin()
+	srv.Wait()
+	if code != exitOK {
+		t.Fatalf("openssl: exit %d\n%s\nopenssl:\n%s", code, errs, srv.Output())
+	}
+	if _, second, _ := strings.Cut(errs, "Reconnecting"); !strings.Contains(second, "Resumed           yes\n") {
+		t.Errorf("openssl s_server did not resume:\n%s", errs)
+	}
+}
