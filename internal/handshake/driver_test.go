@@ -155,6 +155,10 @@ type run struct {
 	steps      []step   // every successful delivery, in order
 	fail       *failure
 	tamperHit  bool
+	// postHandshake holds the messages sent to a side after it completed
+	// (TLS 1.3 NewSessionTicket): the connection handles those, not the
+	// machine.
+	postHandshake []delivery
 	// acceptedAfterFailure says the machine that failed on an injected
 	// change_cipher_spec then accepted the message it was waiting for.
 	acceptedAfterFailure bool
@@ -232,6 +236,21 @@ func drive(t testing.TB, cp, sp *Params, tam *tamper) *run {
 	}
 	var queue []delivery
 	r.apply(r.c, acts, &queue)
+	defer func() {
+		// What is left once both sides are done is post-handshake.
+		if r.fail != nil || !r.done() {
+			return
+		}
+		for _, d := range queue {
+			to := r.s
+			if d.from == server {
+				to = r.c
+			}
+			d.name = d.from + ":" + d.name
+			to.trace = append(to.trace, "post-handshake "+d.name[2:])
+			r.postHandshake = append(r.postHandshake, d)
+		}
+	}()
 	for len(queue) > 0 && !(cm.Done() && sm.Done()) {
 		if len(r.deliveries) >= maxDeliveries {
 			t.Fatalf("more than %d deliveries: %v", maxDeliveries, r.deliveries)
@@ -269,6 +288,11 @@ func drive(t testing.TB, cp, sp *Params, tam *tamper) *run {
 				}
 				to.states = append(to.states, to.m.StateName())
 			}
+		}
+		if to.m.Done() && typeName(d.msg) == "NewSessionTicket" && to.m.Version() == wire.VersionTLS13 {
+			to.trace = append(to.trace, "post-handshake "+d.name[2:])
+			r.postHandshake = append(r.postHandshake, d)
+			continue
 		}
 		for range times {
 			before := to.m.StateName()

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hushtls/hush/internal/kex"
 	"github.com/hushtls/hush/internal/testutil"
@@ -55,6 +56,9 @@ type scenario struct {
 	group   uint16
 	alpn    string
 	hrr     bool
+	// resume says the recorded handshake resumes the session of a first,
+	// full handshake between the same parameters.
+	resume bool
 
 	clientStates, serverStates []string
 	// clientTrace and serverTrace, when set, are the exact traces.
@@ -89,6 +93,63 @@ func withClientCert(cp, sp *Params, clientChain *testutil.Chain) {
 	sp.ClientAuth = RequireAndVerifyClientCert
 	sp.ClientCAs = clientChain.RootPool
 	cp.Certificates = []*Certificate{certOf(clientChain)}
+}
+
+// withTickets lets sp issue and accept session tickets and cp keep
+// sessions. The ticket "protection" is a tag: the state machines only need
+// Seal and Open to be inverse.
+func withTickets(cp, sp *Params) {
+	cp.SessionCacheEnabled = true
+	sp.SealTicket = func(state []byte) ([]byte, error) { return append([]byte("ticket:"), state...), nil }
+	sp.OpenTicket = func(ticket []byte) ([]byte, bool) {
+		rest, ok := bytes.CutPrefix(ticket, []byte("ticket:"))
+		return bytes.Clone(rest), ok
+	}
+}
+
+// sessionFrom returns the session a client keeps from a completed run:
+// the TLS 1.2 Result.NewSession, or one built from the first TLS 1.3
+// NewSessionTicket, as the connection does.
+func sessionFrom(t *testing.T, r *run) *SessionState {
+	t.Helper()
+	res := r.c.m.Result()
+	if res.Version == wire.VersionTLS12 {
+		if res.NewSession == nil {
+			t.Fatal("the TLS 1.2 handshake left no session")
+		}
+		return res.NewSession
+	}
+	for _, d := range r.postHandshake {
+		if d.from != server {
+			continue
+		}
+		nst, err := wire.ParseNewSessionTicket13(d.msg)
+		if err != nil {
+			t.Fatalf("parsing the NewSessionTicket: %v", err)
+		}
+		if sess := res.NewClientSession13(nst.Ticket, nst.Lifetime, nst.AgeAdd, nst.Nonce, time.Now()); sess != nil {
+			return sess
+		}
+	}
+	t.Fatalf("the TLS 1.3 handshake sent no usable NewSessionTicket (post-handshake: %d messages)", len(r.postHandshake))
+	return nil
+}
+
+// runScenario runs sc's handshake (after a first one to get a session,
+// when sc.resume) and returns it with the client parameters it used.
+func runScenario(t *testing.T, sc scenario, tam *tamper) (*run, *Params) {
+	t.Helper()
+	cp := sc.cp
+	if sc.resume {
+		first := drive(t, sc.cp, sc.sp, nil)
+		if first.fail != nil || !first.done() {
+			t.Fatalf("the first handshake does not complete: %+v", first.fail)
+		}
+		c := *sc.cp
+		c.Session = sessionFrom(t, first)
+		cp = &c
+	}
+	return drive(t, cp, sc.sp, tam), cp
 }
 
 func firstSuite(version uint16) uint16 {
@@ -334,6 +395,59 @@ func scenarios(t *testing.T) []scenario {
 		})
 	}
 	{
+		cp, sp := baseParams(ecdsa)
+		withTickets(cp, sp)
+		out = append(out, scenario{
+			name: "TLS13/tickets-issued", cp: cp, sp: sp,
+			version: wire.VersionTLS13, suite: firstSuite(wire.VersionTLS13), group: kex.X25519MLKEM768,
+			clientStates: client13States, serverStates: server13States,
+		})
+	}
+	{
+		cp, sp := baseParams(ecdsa)
+		withTickets(cp, sp)
+		out = append(out, scenario{
+			name: "TLS13/resumption", cp: cp, sp: sp, resume: true,
+			version: wire.VersionTLS13, suite: firstSuite(wire.VersionTLS13), group: kex.X25519MLKEM768,
+			// RFC 8446, Section 2.2: no Certificate or CertificateVerify.
+			clientStates: []string{"client13WaitServerHello", "client13WaitEncryptedExtensions", "client13WaitFinished", "none"},
+			serverStates: server13States,
+		})
+	}
+	{
+		cp, sp := tls12(ecdsa, suites.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256)
+		withTickets(cp, sp)
+		out = append(out, scenario{
+			name: "TLS12/tickets-issued", cp: cp, sp: sp,
+			version: wire.VersionTLS12, suite: suites.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, group: kex.X25519,
+			// RFC 5077, Section 3.3: NewSessionTicket right before the
+			// server's ChangeCipherSpec.
+			clientStates: []string{"client13WaitServerHello", "client12WaitCertificate", "client12WaitServerKeyExchange",
+				"client12WaitCertRequestOrDone", "client12WaitCCS", "client12WaitCCS", "client12WaitFinished", "none"},
+			serverStates: server12States,
+		})
+	}
+	{
+		cp, sp := tls12(ecdsa, suites.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256)
+		withTickets(cp, sp)
+		out = append(out, scenario{
+			name: "TLS12/resumption", cp: cp, sp: sp, resume: true,
+			version: wire.VersionTLS12, suite: suites.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+			// RFC 5246, Section 7.3, Figure 2: ServerHello, [NewSessionTicket],
+			// ChangeCipherSpec, Finished; then the client's.
+			clientStates: []string{"client13WaitServerHello", "client12WaitCCS", "client12WaitCCS", "client12WaitFinished", "none"},
+			serverStates: []string{"serverWaitClientHello", "server12WaitCCS", "server12WaitFinished", "none"},
+			clientTrace: []string{
+				"send ClientHello", "flush",
+				"recv ServerHello", "log CLIENT_RANDOM",
+				"recv NewSessionTicket",
+				"recv ChangeCipherSpec", "read key 1.2",
+				"recv Finished",
+				"send ChangeCipherSpec", "write key 1.2", "send Finished", "flush",
+			},
+		})
+	}
+	{
 		// A TLS 1.2-only server: no downgrade sentinel, and a client that
 		// also offers TLS 1.3 accepts TLS 1.2.
 		cp, sp := baseParams(ecdsa)
@@ -351,7 +465,7 @@ func scenarios(t *testing.T) []scenario {
 func TestScenarios(t *testing.T) {
 	for _, sc := range scenarios(t) {
 		t.Run(sc.name, func(t *testing.T) {
-			r := drive(t, sc.cp, sc.sp, nil)
+			r, _ := runScenario(t, sc, nil)
 			if r.fail != nil {
 				t.Fatalf("%s failed in %s on %s: %v (alert %v)", r.fail.side, r.fail.state, r.fail.msg, r.fail.err, r.fail.alert())
 			}
@@ -420,8 +534,8 @@ func checkResults(t *testing.T, sc scenario, r *run) {
 		if res.ServerName != testHost {
 			t.Errorf("%s ServerName %q, want %q", side.name, res.ServerName, testHost)
 		}
-		if res.DidResume {
-			t.Errorf("%s DidResume on a full handshake", side.name)
+		if res.DidResume != sc.resume {
+			t.Errorf("%s DidResume %v, want %v", side.name, res.DidResume, sc.resume)
 		}
 		if len(res.ClientRandom) != 32 || len(res.ServerRandom) != 32 {
 			t.Errorf("%s randoms of %d and %d bytes", side.name, len(res.ClientRandom), len(res.ServerRandom))
