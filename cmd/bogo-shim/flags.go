@@ -72,50 +72,49 @@ type testConfig struct {
 	expectPeerCertFile        string
 	expectPeerSignatureScheme int
 
-	minVersion, maxVersion     int
-	noTLS13, noTLS12           bool
-	expectVersion              int
-	curves                     []int
-	expectCurveID              int
-	cipher                     string
-	expectCipher               int
-	expectCipherAES            int
-	expectCipherNoAES          int
-	hostName                   string
-	expectServerName           string
-	expectNoServerName         bool
-	advertiseALPN              []string
-	selectALPN                 string
-	expectALPN                 string
-	expectAdvertisedALPN       []string
-	declineALPN                bool
-	expectHRR                  bool
-	expectNoHRR                bool
-	expectOCSPResponse         []byte
-	expectSCTs                 []byte
-	enableOCSPStapling         bool
-	enableSCTs                 bool
-	exportKeyingMaterial       int
-	exportLabel                string
-	exportContext              string
-	useExportContext           bool
-	useExporterBetweenReads    bool
-	shimWritesFirst            bool
-	shimShutsDown              bool
-	checkCloseNotify           bool
-	implicitHandshake          bool
-	handshakeTwice             bool
-	writeDifferentRecordSizes  bool
-	readSize                   int
-	expectTotalRenegotiations  int
-	expectSessionMiss          bool
-	noTicket                   bool
-	expectNoSession            bool
-	expectTicketRenewal        bool
-	expectExtendedMasterSecret bool
-	resumptionDelay            int
-	useOldClientCertCallback   bool
-	declineOCSPCallback        bool
+	minVersion, maxVersion    int
+	noTLS13, noTLS12          bool
+	expectVersion             int
+	curves                    []int
+	expectCurveID             int
+	cipher                    string
+	expectCipher              int
+	expectCipherAES           int
+	expectCipherNoAES         int
+	hostName                  string
+	expectServerName          string
+	expectNoServerName        bool
+	advertiseALPN             []string
+	selectALPN                string
+	expectALPN                string
+	expectAdvertisedALPN      []string
+	declineALPN               bool
+	expectHRR                 bool
+	expectNoHRR               bool
+	expectOCSPResponse        []byte
+	expectSCTs                []byte
+	enableOCSPStapling        bool
+	enableSCTs                bool
+	exportKeyingMaterial      int
+	exportLabel               string
+	exportContext             string
+	useExportContext          bool
+	useExporterBetweenReads   bool
+	shimWritesFirst           bool
+	shimShutsDown             bool
+	checkCloseNotify          bool
+	implicitHandshake         bool
+	handshakeTwice            bool
+	writeDifferentRecordSizes bool
+	readSize                  int
+	expectTotalRenegotiations int
+	expectSessionMiss         bool
+	noTicket                  bool
+	expectNoSession           bool
+	expectTicketRenewal       bool
+	resumptionDelay           int
+	useOldClientCertCallback  bool
+	declineOCSPCallback       bool
 }
 
 // credential is one certificate chain with its key and stapled data.
@@ -264,7 +263,11 @@ var flags = map[string]flagSpec{
 	// The shim's verify callback is the only verifier, so its result is
 	// by construction what -verify-fail asked for: nothing to check.
 	"-expect-verify-result": {kindBool, func(c *testConfig, v flagValue) error { return nil }},
-	"-resumption-delay":     {kindInt, func(c *testConfig, v flagValue) error { c.resumptionDelay = v.i; return nil }},
+	// hush refuses TLS 1.2 without the extended master secret (RFC 7627)
+	// and TLS 1.3 always binds the transcript, so a completed handshake
+	// has it by construction.
+	"-expect-extended-master-secret": {kindBool, func(c *testConfig, v flagValue) error { return nil }},
+	"-resumption-delay":              {kindInt, func(c *testConfig, v flagValue) error { c.resumptionDelay = v.i; return nil }},
 	"-expect-ticket-renewal": {kindBool, func(c *testConfig, v flagValue) error {
 		c.expectTicketRenewal = true
 		return nil
