@@ -13,7 +13,6 @@ package hushhttp
 
 import (
 	"context"
-	"errors"
 	"log"
 	"net"
 	"net/http"
@@ -77,6 +76,7 @@ type Server struct {
 	HTTP2 *http2.Server
 
 	initOnce sync.Once
+	initErr  error
 	h1       *http.Server
 	h2       *http2.Server
 	config   *hush.Config
@@ -235,7 +235,6 @@ func http2Acceptable(state *hush.ConnectionState) bool {
 }
 
 func (s *Server) init() error {
-	var err error
 	s.initOnce.Do(func() {
 		cfg := s.Config.Clone()
 		if cfg == nil {
@@ -271,12 +270,9 @@ func (s *Server) init() error {
 		}
 		// ConfigureServer ties the HTTP/2 connections to s.h1, so that
 		// s.h1.Shutdown sends them GOAWAY.
-		err = http2.ConfigureServer(s.h1, s.h2)
+		s.initErr = http2.ConfigureServer(s.h1, s.h2)
 	})
-	if err == nil && s.h1 == nil {
-		err = errors.New("hushhttp: Server failed to initialize")
-	}
-	return err
+	return s.initErr
 }
 
 func (s *Server) handshakeTimeout() time.Duration {
@@ -381,7 +377,7 @@ func (s *Server) closeConns(handshakingOnly bool) {
 func (s *Server) Close() error {
 	s.closeListeners()
 	var err error
-	if s.h1 != nil {
+	if s.init() == nil {
 		err = s.h1.Close()
 	}
 	s.closeConns(false)
@@ -396,7 +392,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.closeListeners()
 	s.closeConns(true)
 	var err error
-	if s.h1 != nil {
+	if s.init() == nil {
 		err = s.h1.Shutdown(ctx)
 	}
 	done := make(chan struct{})

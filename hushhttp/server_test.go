@@ -265,3 +265,20 @@ func port(ln net.Listener) string {
 	_, p, _ := net.SplitHostPort(ln.Addr().String())
 	return p
 }
+
+// TestServerCloseBeforeServe: Close before Serve makes Serve return
+// http.ErrServerClosed at once.
+func TestServerCloseBeforeServe(t *testing.T) {
+	cfg, _ := serverConfig(t)
+	s := &Server{Config: cfg}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		t.Fatalf("Serve after Close: %v", err)
+	}
+}
