@@ -75,7 +75,12 @@ func decodeFuzz(data []byte) (config byte, msgs [][]byte) {
 // handshake.
 func fuzzRand() *rand.ChaCha8 { return rand.NewChaCha8([32]byte{'h', 'u', 's', 'h'}) }
 
-type fuzzChains struct{ ecdsa, rsa, client *testutil.Chain }
+type fuzzChains struct {
+	ecdsa, rsa, client *testutil.Chain
+	// session, when set, is offered by the fuzzed client of configuration
+	// 0 (TLS 1.3) and 1 (TLS 1.2).
+	session13, session12 *SessionState
+}
 
 func newFuzzChains(tb testing.TB) fuzzChains {
 	return fuzzChains{
@@ -96,6 +101,8 @@ func fuzzClientParams(ch fuzzChains, config byte) (cp, sp *Params) {
 		withClientCert(cp, sp, ch.client)
 		cp.NextProtos = []string{"h2", "http/1.1"}
 		sp.NextProtos = []string{"h2"}
+		withTickets(cp, sp)
+		cp.Session = ch.session13
 	case 1: // TLS 1.2 only, static RSA
 		cp, sp = baseParams(ch.rsa)
 		cp.MaxVersion = wire.VersionTLS12
@@ -105,6 +112,8 @@ func fuzzClientParams(ch fuzzChains, config byte) (cp, sp *Params) {
 		// The client could answer a CertificateRequest, but the recorded
 		// server sends none: a signature would make the flight random.
 		cp.Certificates = []*Certificate{certOf(ch.client)}
+		withTickets(cp, sp)
+		cp.Session = ch.session12
 	default: // TLS 1.3 with a HelloRetryRequest
 		cp, sp = baseParams(ch.ecdsa)
 		cp.CurvePreferences = []uint16{kex.X25519, kex.P256}
@@ -123,11 +132,13 @@ func fuzzServerParams(ch fuzzChains, config byte) (cp, sp *Params) {
 		withClientCert(cp, sp, ch.client)
 		sp.NextProtos = []string{"http/1.1", "h2"}
 		cp.NextProtos = []string{"h2"}
+		withTickets(cp, sp)
 	case 1: // static RSA allowed, the client offers only TLS 1.2
 		cp, sp = baseParams(ch.rsa)
 		cp.MaxVersion = wire.VersionTLS12
 		cp.EnableRSAKex, sp.EnableRSAKex = true, true
 		cp.CipherSuites = []uint16{suites.TLS_RSA_WITH_AES_256_GCM_SHA384}
+		withTickets(cp, sp)
 	default: // HelloRetryRequest, optional client certificate
 		cp, sp = baseParams(ch.ecdsa)
 		cp.CurvePreferences = []uint16{kex.X25519, kex.P256}
@@ -141,6 +152,12 @@ func fuzzServerParams(ch fuzzChains, config byte) (cp, sp *Params) {
 
 // received records a clean handshake and returns what side received.
 func received(tb testing.TB, cp, sp *Params, side string) []delivery {
+	msgs, _ := recordRun(tb, cp, sp, side)
+	return msgs
+}
+
+// recordRun is received, and also returns the run.
+func recordRun(tb testing.TB, cp, sp *Params, side string) ([]delivery, *run) {
 	var rec recorder
 	r := drive(tb, cp, sp, &tamper{target: "none", observe: rec.observe})
 	if r.fail != nil || !r.done() {
@@ -148,11 +165,32 @@ func received(tb testing.TB, cp, sp *Params, side string) []delivery {
 	}
 	var out []delivery
 	for _, d := range rec.got {
-		if d.from != side {
+		if d.from != side && !(r.done() && slicesContainsName(r.postHandshake, d.name)) {
 			out = append(out, d)
 		}
 	}
-	return out
+	return out, r
+}
+
+func slicesContainsName(ds []delivery, name string) bool {
+	for _, d := range ds {
+		if d.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// withSessions runs a handshake of each resumable configuration and keeps
+// the client's session, so the fuzzed machines also see resumptions.
+func withSessions(tb testing.TB, ch fuzzChains) fuzzChains {
+	cp, sp := fuzzClientParams(ch, 0)
+	_, r := recordRun(tb, cp, sp, client)
+	ch.session13 = sessionFromRun(tb, r)
+	cp, sp = fuzzClientParams(ch, 1)
+	_, r = recordRun(tb, cp, sp, client)
+	ch.session12 = sessionFromRun(tb, r)
+	return ch
 }
 
 type recorder struct{ got []delivery }
@@ -195,13 +233,16 @@ func feed(t *testing.T, m *Machine, msgs [][]byte) {
 }
 
 func FuzzClientMachine(f *testing.F) {
-	chains := newFuzzChains(f)
-	for config := range byte(fuzzConfigs) {
-		cp, sp := fuzzClientParams(chains, config)
-		msgs := received(f, cp, sp, client)
-		f.Add(encodeFuzz(config, msgs))
-		for i := range msgs {
-			f.Add(encodeFuzz(config, msgs[:i])) // every prefix of the flight
+	plain := newFuzzChains(f)
+	chains := withSessions(f, plain)
+	for _, ch := range []fuzzChains{plain, chains} {
+		for config := range byte(fuzzConfigs) {
+			cp, sp := fuzzClientParams(ch, config)
+			msgs := received(f, cp, sp, client)
+			f.Add(encodeFuzz(config, msgs))
+			for i := range msgs {
+				f.Add(encodeFuzz(config, msgs[:i])) // every prefix of the flight
+			}
 		}
 	}
 	f.Add([]byte{0, byte(wire.TypeServerHello), 0, 0})
@@ -221,11 +262,18 @@ func FuzzServerMachine(f *testing.F) {
 	chains := newFuzzChains(f)
 	for config := range byte(fuzzConfigs) {
 		cp, sp := fuzzServerParams(chains, config)
-		msgs := received(f, cp, sp, server)
+		msgs, r := recordRun(f, cp, sp, server)
 		f.Add(encodeFuzz(config, msgs))
 		for i := range msgs {
 			f.Add(encodeFuzz(config, msgs[:i]))
 		}
+		if config == 2 {
+			continue // no tickets
+		}
+		// A resumption: the ClientHello carries the ticket.
+		cp2, sp2 := fuzzServerParams(chains, config)
+		cp2.Session = sessionFromRun(f, r)
+		f.Add(encodeFuzz(config, received(f, cp2, sp2, server)))
 	}
 	f.Add([]byte{0, byte(wire.TypeClientHello), 0, 0})
 	f.Add([]byte{2, fuzzCCS})

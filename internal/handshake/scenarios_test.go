@@ -110,7 +110,9 @@ func withTickets(cp, sp *Params) {
 // sessionFrom returns the session a client keeps from a completed run:
 // the TLS 1.2 Result.NewSession, or one built from the first TLS 1.3
 // NewSessionTicket, as the connection does.
-func sessionFrom(t *testing.T, r *run) *SessionState {
+func sessionFrom(t *testing.T, r *run) *SessionState { return sessionFromRun(t, r) }
+
+func sessionFromRun(t testing.TB, r *run) *SessionState {
 	t.Helper()
 	res := r.c.m.Result()
 	if res.Version == wire.VersionTLS12 {
