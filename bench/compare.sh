@@ -26,13 +26,21 @@ mkdir -p "$OUT"
 # benchstat, pinned, run without touching go.mod.
 BENCHSTAT=(go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da)
 
+# COUNT rounds of -count 1 rather than one -count COUNT run: each round
+# runs every row for both libraries, so a burst of load on this shared
+# machine lands on hush and crypto/tls alike instead of on six samples of
+# one of them.
+go test -c -o "$OUT/bench.test" ./bench/
 {
 	echo "# $(go version); $(nproc) CPUs; $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p')"
-	go test ./bench/ -run '^$' -bench "$BENCH" -count "$COUNT" -timeout 0 -idleconns="$IDLECONNS"
+	for round in $(seq "$COUNT"); do
+		echo "# round $round of $COUNT" >&2
+		(cd bench && "$OUT/bench.test" -test.run '^$' -test.bench "$BENCH" -test.timeout 0 -idleconns="$IDLECONNS")
+	done
 } | tee "$OUT/raw.txt"
 
 "${BENCHSTAT[@]}" -col /lib "$OUT/raw.txt" >"$OUT/benchstat.txt"
-"${BENCHSTAT[@]}" -format csv -col /lib "$OUT/raw.txt" 2>/dev/null | go run ./bench/benchtable >"$OUT/table.md"
+"${BENCHSTAT[@]}" -format csv -col /lib "$OUT/raw.txt" 2>/dev/null | go run ./bench/benchtable -raw "$OUT/raw.txt" >"$OUT/table.md"
 echo
 echo "raw samples and benchstat's full report: $OUT"
 echo

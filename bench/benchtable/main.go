@@ -9,6 +9,7 @@ package main
 import (
 	"bufio"
 	"encoding/csv"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -32,8 +33,21 @@ type key struct{ name, unit, lib string }
 
 var procsSuffix = regexp.MustCompile(`-\d+$`)
 
+// rawFile holds the raw samples; when given, ratios are the median of
+// per-round ratios (each hush sample over the crypto/tls sample of the same
+// round), which cancels most of the load that a shared machine adds.
+var rawFile = flag.String("raw", "", "raw `go test -bench` output, for paired ratios")
+
+// paired maps (benchmark name without lib, unit) to the median of the
+// per-round hush/crypto_tls ratios.
+var paired = map[[2]string]float64{}
+
 func main() {
+	flag.Parse()
 	vals, order, err := parse(os.Stdin)
+	if err == nil && *rawFile != "" {
+		err = parseRaw(*rawFile)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchtable:", err)
 		os.Exit(1)
@@ -145,6 +159,69 @@ func fmtVal(c cell, scale float64, prec int) string {
 	return s
 }
 
+// parseRaw reads raw benchmark lines and fills paired.
+func parseRaw(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	samples := map[[3]string][]float64{} // name, unit, lib
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
+			continue
+		}
+		full := procsSuffix.ReplaceAllString(strings.TrimPrefix(f[0], "Benchmark"), "")
+		i := strings.LastIndex(full, "/lib=")
+		if i < 0 {
+			continue
+		}
+		name, lib := full[:i], full[i+len("/lib="):]
+		for j := 2; j+1 < len(f); j += 2 {
+			v, err := strconv.ParseFloat(f[j], 64)
+			if err != nil {
+				continue
+			}
+			samples[[3]string{name, f[j+1], lib}] = append(samples[[3]string{name, f[j+1], lib}], v)
+		}
+	}
+	for k, hs := range samples {
+		if k[2] != "hush" {
+			continue
+		}
+		ts := samples[[3]string{k[0], k[1], "crypto_tls"}]
+		var rs []float64
+		for i := 0; i < len(hs) && i < len(ts); i++ {
+			if ts[i] != 0 {
+				rs = append(rs, hs[i]/ts[i])
+			}
+		}
+		if len(rs) == 0 {
+			continue
+		}
+		sort.Float64s(rs)
+		m := rs[len(rs)/2]
+		if len(rs)%2 == 0 {
+			m = (rs[len(rs)/2-1] + rs[len(rs)/2]) / 2
+		}
+		paired[[2]string{k[0], k[1]}] = m
+	}
+	return nil
+}
+
+// pairedRatio formats the paired ratio of hush over crypto/tls for the
+// benchmark name (lib stripped) in the raw unit; invert for time units.
+func pairedRatio(name, rawUnit string, invert bool) string {
+	r, ok := paired[[2]string{name, rawUnit}]
+	if !ok || r == 0 {
+		return ""
+	}
+	if invert {
+		r = 1 / r
+	}
+	return " (paired " + strconv.FormatFloat(r, 'f', 2, 64) + "×)"
+}
+
 func ratio(a, b cell) string {
 	if !a.ok || !b.ok || b.v == 0 {
 		return "—"
@@ -185,7 +262,7 @@ func bulk(w io.Writer, vals map[key]cell, order []string) {
 		}
 		ceil := vals[key{"AEADCeiling/aead=" + aeadOf[kv["suite"]] + "/size=" + ceilSize, "B/s", ""}]
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-			kv["suite"], kv["net"], kv["size"], fmtVal(h, 1e6, 0), fmtVal(t, 1e6, 0), ratio(h, t),
+			kv["suite"], kv["net"], kv["size"], fmtVal(h, 1e6, 0), fmtVal(t, 1e6, 0), ratio(h, t)+pairedRatio(n, "ns/op", true),
 			fmtVal(cell{v: ceil.v, ok: ceil.ok}, 1e6, 0), ratio(h, ceil),
 			fmtCount(vals[key{n, "allocs/op", "hush"}]), fmtCount(vals[key{n, "allocs/op", "crypto_tls"}]))
 	}
@@ -225,7 +302,7 @@ func handshakes(w io.Writer, vals map[key]cell, order []string) {
 		}
 		ha, ta := vals[key{n, "allocs/op", "hush"}], vals[key{n, "allocs/op", "crypto_tls"}]
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", kv["kind"],
-			fmtVal(rate(hs), 1, 0), fmtVal(rate(ts), 1, 0), ratio(rate(hs), rate(ts)),
+			fmtVal(rate(hs), 1, 0), fmtVal(rate(ts), 1, 0), ratio(rate(hs), rate(ts))+pairedRatio(n, "ns/op", true),
 			fmtCount(ha), fmtCount(ta), ratio(ha, ta),
 			fmtCount(vals[key{n, "B/op", "hush"}]), fmtCount(vals[key{n, "B/op", "crypto_tls"}]))
 	}
