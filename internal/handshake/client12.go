@@ -179,6 +179,9 @@ func (s *client12WaitCertificate) handle(msg []byte) (state, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkKeyUsage(certs[0], s.suite.KeyExchange == suites.KeyExchangeRSA); err != nil {
+		return nil, err
+	}
 	if !keyFitsSuite(certs[0].PublicKey, s.suite) {
 		return nil, alert.New(alert.UnsupportedCertificate, "server certificate key %T does not fit %s", certs[0].PublicKey, s.suite.Name)
 	}
@@ -258,6 +261,9 @@ func (s *client12WaitCertRequestOrDone) sendClientFlight() (state, error) {
 	var scheme uint16
 	if s.request != nil {
 		for _, c := range hs.p.Certificates {
+			if !certTypeRequested(c.Key.Public(), s.request.CertificateTypes) {
+				continue
+			}
 			if sc, err := sig.Choose(c.Key.Public(), s.request.SignatureAlgorithms, wire.VersionTLS12); err == nil {
 				chosen, scheme = c, sc
 				break
@@ -354,7 +360,7 @@ func (s *client12WaitCCS) handle(msg []byte) (state, error) {
 }
 
 func (s *client12WaitCCS) handleCCS() (state, error) {
-	if s.sh.TicketSupported && s.ticket == nil && !s.resumed {
+	if s.sh.TicketSupported && s.ticket == nil {
 		return nil, alert.New(alert.UnexpectedMessage, "ChangeCipherSpec without the NewSessionTicket the server announced")
 	}
 	s.shared.act(Action{Kind: ActReadKeys, Keys: s.serverKeys})

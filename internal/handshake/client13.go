@@ -367,9 +367,19 @@ func (s *client13WaitCert) handle(msg []byte) (state, error) {
 	raw := make([][]byte, len(cm.Entries))
 	for i, e := range cm.Entries {
 		raw[i] = e.Data
+		for _, x := range e.Extensions {
+			// RFC 8446, Section 4.4.2: entry extensions "MUST correspond to
+			// ones from the client's ClientHello message".
+			if !(x.Type == wire.ExtStatusRequest && s.hello.OCSPStapling) && !(x.Type == wire.ExtSCT && s.hello.SCTs) {
+				return nil, alert.New(alert.UnsupportedExtension, "certificate entry carries extension %d that was not requested", x.Type)
+			}
+		}
 	}
 	certs, chains, err := hs.verifyPeerChain(raw)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkKeyUsage(certs[0], false); err != nil {
 		return nil, err
 	}
 	hs.result.PeerCertificates = certs

@@ -1,7 +1,7 @@
 package handshake
 
 import (
-	"net"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -46,7 +46,7 @@ func NewClient(p *Params) (*Machine, []Action, error) {
 // "Literal IPv4 and IPv6 addresses are not permitted in "HostName"."
 func sniHostName(name string) string {
 	name = strings.TrimSuffix(name, ".")
-	if name == "" || net.ParseIP(name) != nil {
+	if _, err := netip.ParseAddr(strings.Trim(name, "[]")); name == "" || err == nil {
 		return ""
 	}
 	return name
@@ -85,8 +85,10 @@ func (hs *shared) buildClientHello() (*clientStart, error) {
 	if name := sniHostName(p.ServerName); name != "" {
 		ch.ServerName, ch.HasServerName = name, true
 	}
+	offers13 := slices.Contains(st.versions, wire.VersionTLS13)
 	for _, g := range p.curvePreferences() {
-		if kex.Supported(g) {
+		// The hybrid group exists only in TLS 1.3.
+		if kex.Supported(g) && (offers13 || g != kex.X25519MLKEM768) {
 			ch.SupportedGroups = append(ch.SupportedGroups, g)
 		}
 	}

@@ -122,3 +122,19 @@ func (s *client12WaitFinished) handleCCS() (state, error) { return nil, errDupli
 func (s *server12WaitFinished) handleCCS() (state, error) { return nil, errDuplicateCCS }
 
 var errDuplicateCCS = alert.New(alert.UnexpectedMessage, "second change_cipher_spec")
+
+// certTypeRequested applies RFC 5246, Section 7.4.4: the client
+// certificate's key type must be among the server's certificate_types
+// (rsa_sign = 1; ecdsa_sign = 64, which RFC 8422 also uses for Ed25519).
+func certTypeRequested(pub any, types []uint8) bool {
+	var want uint8
+	switch pub.(type) {
+	case *rsa.PublicKey:
+		want = 1
+	case *ecdsa.PublicKey, ed25519.PublicKey:
+		want = 64
+	default:
+		return false
+	}
+	return slices.Contains(types, want)
+}

@@ -201,7 +201,7 @@ func explicitCorruptions(t *testing.T) []corruption {
 			side:   client, state: "client13WaitCertOrCertRequest", on: "S:Certificate", alert: alert.DecodeError},
 		corruption{scenario: "TLS13/default", what: "server leaf signature bit",
 			tamper: tamper{target: "S:Certificate", edit: flipInLeaf(true)},
-			side:   client, state: "client13WaitCertOrCertRequest", on: "S:Certificate", alert: alert.BadCertificate, bug: corruptChainBug},
+			side:   client, state: "client13WaitCertOrCertRequest", on: "S:Certificate", alert: alert.BadCertificate},
 		corruption{scenario: "TLS13/default", what: "CertificateVerify signature bit",
 			tamper: tamper{target: "S:CertificateVerify", edit: flipAt(-1)},
 			side:   client, state: "client13WaitCertVerify", on: "S:CertificateVerify", alert: alert.DecryptError},
@@ -284,7 +284,7 @@ func explicitCorruptions(t *testing.T) []corruption {
 			side:   server, state: "server13WaitCertificate", on: "C:Certificate", alert: alert.CertificateRequired},
 		corruption{scenario: "TLS13/ClientCert/ECDSA-P256", what: "client leaf signature bit",
 			tamper: tamper{target: "C:Certificate", edit: flipInLeaf(true)},
-			side:   server, state: "server13WaitCertificate", on: "C:Certificate", alert: alert.BadCertificate, bug: corruptChainBug},
+			side:   server, state: "server13WaitCertificate", on: "C:Certificate", alert: alert.BadCertificate},
 		corruption{scenario: "TLS13/ClientCert/ECDSA-P256", what: "drop CertificateRequest",
 			tamper: tamper{target: "S:CertificateRequest", drop: true},
 			// The client's transcript lacks the request, so the server's
@@ -372,7 +372,7 @@ func explicitCorruptions(t *testing.T) []corruption {
 			side:   server, state: "server12WaitCertificate", on: "C:Certificate", alert: alert.HandshakeFailure},
 		corruption{scenario: "TLS12/ClientCert/ECDSA-P256", what: "client leaf signature bit",
 			tamper: tamper{target: "C:Certificate", edit: flipInLeaf(false)},
-			side:   server, state: "server12WaitCertificate", on: "C:Certificate", alert: alert.BadCertificate, bug: corruptChainBug},
+			side:   server, state: "server12WaitCertificate", on: "C:Certificate", alert: alert.BadCertificate},
 		corruption{scenario: "TLS12/ClientCert/ECDSA-P256", what: "drop CertificateRequest",
 			tamper: tamper{target: "S:CertificateRequest", drop: true},
 			side:   server, state: "server12WaitCertificate", on: "C:ClientKeyExchange", alert: alert.UnexpectedMessage},
@@ -412,10 +412,7 @@ func explicitCorruptions(t *testing.T) []corruption {
 			// says a NewSessionTicket follows, in the abbreviated handshake
 			// too (Figure 2).
 			tamper: tamper{target: "S:NewSessionTicket", drop: true},
-			side:   client, state: "client12WaitCCS", on: "S:ChangeCipherSpec", alert: alert.UnexpectedMessage,
-			bug: "client12WaitCCS.handleCCS excuses a missing announced NewSessionTicket when resumed " +
-				"(the `&& !s.resumed` term), so the abbreviated handshake fails only at the server's Finished, " +
-				"with decrypt_error; dropping that term gives unexpected_message at the ChangeCipherSpec"},
+			side:   client, state: "client12WaitCCS", on: "S:ChangeCipherSpec", alert: alert.UnexpectedMessage},
 		corruption{scenario: "TLS12/resumption", what: "ServerHello with another suite",
 			tamper: tamper{target: "S:ServerHello", edit: editServerHello(func(sh *wire.ServerHello) {
 				sh.CipherSuite = suites.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384

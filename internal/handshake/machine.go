@@ -14,6 +14,7 @@ import (
 
 	"github.com/hushtls/hush/internal/alert"
 	"github.com/hushtls/hush/internal/record"
+	"github.com/hushtls/hush/internal/wire"
 	"github.com/hushtls/hush/suites"
 )
 
@@ -190,6 +191,10 @@ func (m *Machine) Handle(msg []byte) ([]Action, error) {
 	if m.state == nil {
 		return nil, alert.New(alert.UnexpectedMessage, "handshake message after the handshake")
 	}
+	if len(msg) < wire.HeaderLen {
+		m.state = nil
+		return nil, alert.Decode("handshake message")
+	}
 	next, err := m.state.handle(msg)
 	if err != nil {
 		m.state = nil
@@ -203,6 +208,7 @@ func (m *Machine) Handle(msg []byte) ([]Action, error) {
 func (m *Machine) HandleCCS() ([]Action, error) {
 	c, ok := m.state.(ccsHandler)
 	if !ok {
+		m.state = nil
 		return nil, alert.New(alert.UnexpectedMessage, "unexpected change_cipher_spec")
 	}
 	next, err := c.handleCCS()

@@ -52,6 +52,13 @@ func (hs *shared) serverHello12(ch *wire.ClientHello) (state, error) {
 	if !ch.ExtendedMasterSecret {
 		return nil, alert.New(alert.HandshakeFailure, "client does not support the extended master secret (RFC 7627)")
 	}
+	// RFC 8422, Section 5.1.2: a client that lists point formats without
+	// the uncompressed one, while supporting elliptic curves, gets
+	// "illegal_parameter".
+	if ch.SupportedPoints != nil && !slices.Contains(ch.SupportedPoints, 0) &&
+		slices.ContainsFunc(ch.SupportedGroups, func(g uint16) bool { return kex.Supported(g) && g != kex.X25519MLKEM768 }) {
+		return nil, alert.New(alert.IllegalParameter, "client does not support uncompressed points")
+	}
 	if sess := hs.findSession12(ch); sess != nil {
 		return hs.resume12(ch, sess, secureReneg)
 	}
@@ -61,11 +68,14 @@ func (hs *shared) serverHello12(ch *wire.ClientHello) (state, error) {
 	}
 	pub := cert.Key.Public()
 	group := hs.chooseGroup12(ch)
+	// An ECDHE suite needs a common group and a signature scheme the
+	// client accepts for our key; static RSA needs neither.
+	_, signErr := sig.Choose(pub, ch.SignatureAlgorithms, wire.VersionTLS12)
 	suite := p.chooseSuite(wire.VersionTLS12, ch.CipherSuites, func(s *suites.Suite) bool {
 		if !keyFitsSuite(pub, s) {
 			return false
 		}
-		return s.KeyExchange == suites.KeyExchangeRSA || group != 0
+		return s.KeyExchange == suites.KeyExchangeRSA || group != 0 && signErr == nil
 	})
 	if suite == nil {
 		return nil, alert.New(alert.HandshakeFailure, "no TLS 1.2 cipher suite in common for a %T certificate", pub)
@@ -98,6 +108,14 @@ func (hs *shared) serverHello12(ch *wire.ClientHello) (state, error) {
 		ExtendedMasterSecret:         true,
 		ALPNProtocol:                 alpn,
 		TicketSupported:              ch.TicketSupported && p.ticketsEnabled(),
+		// RFC 6066, Section 3: acknowledge the server_name we used.
+		ServerNameAck: ch.ServerName != "",
+		// RFC 6066, Section 8 and RFC 6962, Section 3.3: staple what the
+		// client asked for and the certificate has.
+		OCSPStapling: ch.OCSPStapling && len(cert.OCSPStaple) > 0,
+	}
+	if ch.SCTs {
+		sh.SCTs = cert.SCTs
 	}
 	if p.SessionCachePut != nil {
 		// A fresh session ID names the session in our cache.
@@ -115,6 +133,9 @@ func (hs *shared) serverHello12(ch *wire.ClientHello) (state, error) {
 	hs.transcript.Write(ch.Raw)
 	hs.send(sh.Marshal())
 	hs.send((&wire.Certificate12{Certificates: cert.Chain}).Marshal())
+	if sh.OCSPStapling {
+		hs.send((&wire.CertificateStatus{Response: cert.OCSPStaple}).Marshal())
+	}
 
 	st := &server12{shared: hs, ch: ch, suite: suite, cert: cert, sh: sh}
 	if suite.KeyExchange != suites.KeyExchangeRSA {
@@ -207,6 +228,9 @@ func (s *server12WaitCertificate) handle(msg []byte) (state, error) {
 	}
 	certs, chains, err := hs.verifyPeerChain(cm.Certificates)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkKeyUsage(certs[0], false); err != nil {
 		return nil, err
 	}
 	hs.result.PeerCertificates = certs

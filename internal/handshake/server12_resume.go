@@ -18,11 +18,9 @@ func (hs *shared) findSession12(ch *wire.ClientHello) *SessionState {
 	var plain []byte
 	switch {
 	case len(ch.SessionTicket) > 0 && p.ticketsEnabled():
-		// RFC 5077, Section 3.4: acceptance is signalled by echoing the
-		// client's session ID, so a ticket without one cannot be resumed.
-		if len(ch.LegacySessionID) == 0 {
-			return nil
-		}
+		// RFC 5077, Section 3.4: with a session ID, acceptance is signalled
+		// by echoing it; without one, by the ChangeCipherSpec that follows
+		// the ServerHello instead of a Certificate.
 		var ok bool
 		if plain, ok = p.OpenTicket(ch.SessionTicket); !ok {
 			return nil
@@ -127,9 +125,12 @@ func (s *server12) saveSession() error {
 	}
 	state := sess.Marshal()
 	if s.sh.TicketSupported {
+		// RFC 5077, Section 3.3: a server that cannot issue a ticket after
+		// all (its key source failed) sends an empty one; the handshake
+		// goes on.
 		ticket, err := p.SealTicket(state)
 		if err != nil {
-			return alert.Wrap(alert.InternalError, err)
+			ticket = nil
 		}
 		hs.send((&wire.NewSessionTicket12{Lifetime: uint32(sess.Lifetime / time.Second), Ticket: ticket}).Marshal())
 	}

@@ -281,7 +281,9 @@ func (o *server13Offer) sendServerFlight(ch *wire.ClientHello) (state, error) {
 	hs.act(Action{Kind: ActWriteKeys, Keys: writeKeys, Secret: serverSecret})
 	hs.act(Action{Kind: ActReadKeys, Keys: readKeys, Secret: clientSecret})
 
-	ee := &wire.EncryptedExtensions{}
+	// RFC 6066, Section 3: a server that used the client's server_name
+	// "SHALL include an extension of type "server_name"" with empty data.
+	ee := &wire.EncryptedExtensions{ServerNameAck: ch.ServerName != "" && o.psk == nil}
 	if o.alpn != "" {
 		ee.ALPNProtocol, ee.HasALPN = o.alpn, true
 	}
@@ -406,9 +408,17 @@ func (s *server13WaitCertificate) handle(msg []byte) (state, error) {
 	raw := make([][]byte, len(cm.Entries))
 	for i, e := range cm.Entries {
 		raw[i] = e.Data
+		// RFC 8446, Section 4.4.2: a client's entry extensions must answer
+		// the CertificateRequest's, and ours requests none.
+		if len(e.Extensions) > 0 {
+			return nil, alert.New(alert.UnsupportedExtension, "client certificate entry carries extension %d that was not requested", e.Extensions[0].Type)
+		}
 	}
 	certs, chains, err := hs.verifyPeerChain(raw)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkKeyUsage(certs[0], false); err != nil {
 		return nil, err
 	}
 	hs.result.PeerCertificates = certs

@@ -1,9 +1,12 @@
 package handshake
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"slices"
 
 	"github.com/hushtls/hush/internal/alert"
+	"github.com/hushtls/hush/internal/kex"
 	"github.com/hushtls/hush/internal/sig"
 	"github.com/hushtls/hush/internal/wire"
 )
@@ -89,6 +92,9 @@ func (hs *shared) chooseCertificate(ch *wire.ClientHello, version uint16) (*Cert
 		return nil, alert.New(alert.InternalError, "server has no certificate")
 	}
 	usable := func(c *Certificate) bool {
+		if version == wire.VersionTLS12 && !ecdsaCurveOffered(c.Key.Public(), ch.SupportedGroups) {
+			return false
+		}
 		_, err := sig.Choose(c.Key.Public(), ch.SignatureAlgorithms, version)
 		return err == nil
 	}
@@ -119,4 +125,24 @@ func (hs *shared) chooseALPN(ch *wire.ClientHello) (string, error) {
 		}
 	}
 	return "", alert.New(alert.NoApplicationProtocol, "client offered ALPN %q, none of %q", ch.ALPNProtocols, hs.p.NextProtos)
+}
+
+// ecdsaCurveOffered applies RFC 8422, Section 5.1: in TLS 1.2 an ECDSA
+// certificate's curve must be one the client lists in supported_groups
+// (when it lists any). Other key types pass.
+func ecdsaCurveOffered(pub any, groups []uint16) bool {
+	k, ok := pub.(*ecdsa.PublicKey)
+	if !ok || groups == nil {
+		return true
+	}
+	var g uint16
+	switch k.Curve {
+	case elliptic.P256():
+		g = kex.P256
+	case elliptic.P384():
+		g = kex.P384
+	case elliptic.P521():
+		g = kex.P521
+	}
+	return slices.Contains(groups, g)
 }

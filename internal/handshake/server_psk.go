@@ -148,7 +148,9 @@ func (o *server13Offer) newSessionTicket13(rms []byte) ([]byte, error) {
 	}
 	ticket, err := hs.p.SealTicket(sess.Marshal())
 	if err != nil {
-		return nil, alert.Wrap(alert.InternalError, err)
+		// No ticket keys now (a key source failed): no ticket, and the
+		// connection is unaffected.
+		return nil, nil
 	}
 	return (&wire.NewSessionTicket13{
 		Lifetime: uint32(life / time.Second),

@@ -1,6 +1,7 @@
 package handshake
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -57,7 +58,15 @@ func (hs *shared) verifyPeerChain(raw [][]byte) ([]*x509.Certificate, [][]*x509.
 		var err error
 		chains, err = certs[0].Verify(opts)
 		if err != nil {
-			return nil, nil, alert.Wrap(certAlert(err), fmt.Errorf("hush: verifying peer certificate: %w", err))
+			a := certAlert(err)
+			// A chain whose own signatures do not verify is corrupt, not
+			// merely untrusted (RFC 8446, Section 6.2: bad_certificate).
+			for i := 0; a == alert.UnknownCA && i+1 < len(certs); i++ {
+				if certs[i].CheckSignatureFrom(certs[i+1]) != nil && bytes.Equal(certs[i].RawIssuer, certs[i+1].RawSubject) {
+					a = alert.BadCertificate
+				}
+			}
+			return nil, nil, alert.Wrap(a, fmt.Errorf("hush: verifying peer certificate: %w", err))
 		}
 	}
 	hs.result.rawPeerCertificates = raw
@@ -95,6 +104,24 @@ func (hs *shared) runVerifyConnection() error {
 	}
 	if err := hs.p.VerifyConnection(&hs.result); err != nil {
 		return alert.Wrap(alert.BadCertificate, err)
+	}
+	return nil
+}
+
+// checkKeyUsage applies the certificate's keyUsage extension, when it has
+// one: RFC 8446, Section 4.4.2.2: "the digitalSignature bit MUST be set if
+// the Key Usage extension is present" for a key that signs the handshake;
+// RFC 5246, Section 7.4.2: a static-RSA key must allow keyEncipherment.
+func checkKeyUsage(leaf *x509.Certificate, encipher bool) error {
+	if leaf.KeyUsage == 0 {
+		return nil // no keyUsage extension
+	}
+	want, what := x509.KeyUsageDigitalSignature, "digitalSignature"
+	if encipher {
+		want, what = x509.KeyUsageKeyEncipherment, "keyEncipherment"
+	}
+	if leaf.KeyUsage&want == 0 {
+		return alert.New(alert.UnsupportedCertificate, "peer certificate's keyUsage does not allow %s", what)
 	}
 	return nil
 }

@@ -61,6 +61,9 @@ func (m *ServerHello) marshalExtensions(b *cryptobyte.Builder) {
 			b.AddUint16(m.SupportedVersion)
 		})
 	}
+	if m.ServerNameAck {
+		addExtension(b, ExtServerName, emptyBody)
+	}
 	if m.SecureRenegotiationSupported {
 		addExtension(b, ExtRenegotiationInfo, func(b *cryptobyte.Builder) {
 			addUint8Bytes(b, m.SecureRenegotiation)
@@ -186,6 +189,10 @@ func (m *ServerHello) parseExtension(e Extension) error {
 		return parseBody(name, e, func(s *cryptobyte.String) bool {
 			return readUint8Bytes(s, &m.SupportedPoints, 1)
 		})
+	case ExtServerName:
+		// RFC 6066, Section 3: the server's extension_data is empty.
+		m.ServerNameAck = true
+		return parseBody(name, e, readEmpty)
 	case ExtExtendedMasterSecret:
 		m.ExtendedMasterSecret = true
 		return parseBody(name, e, readEmpty)

@@ -161,6 +161,7 @@ type ServerHello struct {
 	Cookie                       []byte // HelloRetryRequest cookie
 	SelectedIdentity             uint16 // pre_shared_key
 	HasSelectedIdentity          bool
+	ServerNameAck                bool   // TLS 1.2: empty server_name (RFC 6066, Section 3)
 	ALPNProtocol                 string // TLS 1.2 only
 	OCSPStapling                 bool   // TLS 1.2 status_request acknowledged
 	SCTs                         [][]byte
