@@ -217,7 +217,10 @@ func (c *Conn) runHandshake() error {
 			return err
 		}
 	}
-	c.result = m.Result()
+	// A copy: the machine (settings, transcript, last messages) can then
+	// be collected, which matters for idle connections.
+	result := *m.Result()
+	c.result = &result
 	c.setMachine(nil)
 	if cache := c.config.ClientSessionCache; c.isClient && cache != nil {
 		switch {
@@ -285,6 +288,18 @@ func (c *Conn) apply(m *handshake.Machine, actions []handshake.Action) error {
 			err = c.flushLocked()
 			c.out.Unlock()
 			c.emitTraces()
+			// Our flight is out and the peer's answer can only follow it:
+			// handshake bytes already buffered were sent before the peer saw
+			// our flight, which the protocol never allows (RFC 8446,
+			// Section 5.1 for key changes; a ClientHello or a
+			// HelloRetryRequest must end its record likewise).
+			if err == nil && !m.Done() {
+				c.in.Lock()
+				if c.in.hs != nil && c.in.hs.Buffered() != 0 {
+					err = alert.New(alert.UnexpectedMessage, "handshake data received ahead of our flight")
+				}
+				c.in.Unlock()
+			}
 		case handshake.ActWriteKeys:
 			c.out.Lock()
 			c.out.packHandshake()

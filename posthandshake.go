@@ -84,12 +84,16 @@ func (c *Conn) handleKeyUpdate(ku *wire.KeyUpdate) error {
 	// sending its next Application Data record."
 	c.out.Lock()
 	defer c.out.Unlock()
-	if c.out.closed {
+	// One answer covers every request received before our next
+	// application data: a second KeyUpdate would not be "prior to sending
+	// its next Application Data record" any more than the first.
+	if c.out.closed || c.out.keyUpdateAnswered {
 		return nil
 	}
 	if err := c.updateWriteKeyLocked(false); err != nil {
 		return c.fatal(err)
 	}
+	c.out.keyUpdateAnswered = true
 	return nil
 }
 

@@ -279,7 +279,10 @@ func (c *Conn) handleAlert(payload []byte) error {
 	// RFC 5246, Section 7.2: warning alerts let the connection go on. TLS
 	// 1.2 peers send them (no_renegotiation, user_canceled); a run of them
 	// without data is bounded so a peer cannot keep us busy forever.
-	if level == alert.LevelWarning && c.version() == wire.VersionTLS12 {
+	// Before the version is known the peer may be speaking TLS 1.2 (a
+	// server's unrecognized_name warning comes with its ServerHello); an
+	// alert code nobody defines is an error either way.
+	if v := c.version(); level == alert.LevelWarning && (v == wire.VersionTLS12 || v == 0 && code.Known()) {
 		c.in.warningsInRow++
 		if c.in.warningsInRow > maxWarningAlertsInRow {
 			return c.fatal(alert.New(alert.UnexpectedMessage, "more than %d warning alerts in a row", maxWarningAlertsInRow))

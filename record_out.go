@@ -17,6 +17,9 @@ type outHalf struct {
 	buf       []byte            // sealed records waiting to be written
 	hsPending []byte            // handshake messages waiting to be packed into records
 	closed    bool              // close_notify sent
+	// keyUpdateAnswered: a KeyUpdate went out in answer to a request and
+	// no application data since (one answer covers a run of requests).
+	keyUpdateAnswered bool
 }
 
 // writeBatch is how much plaintext one Write seals before it hands the
@@ -65,6 +68,9 @@ func (c *Conn) Write(b []byte) (int, error) {
 	// The write buffer comes from the pool and goes back once flushed.
 	c.out.acquireWriteBuf()
 	defer c.out.releaseWriteBuf()
+	if len(b) > 0 {
+		c.out.keyUpdateAnswered = false
+	}
 	n := 0
 	for len(b) > 0 {
 		batch := 0

@@ -56,7 +56,12 @@ func (hs *shared) buildClientHello() (*clientStart, error) {
 	p := hs.p
 	st := &clientStart{shared: hs}
 	for v := p.MaxVersion; v >= p.MinVersion && v >= wire.VersionTLS12; v-- {
-		st.versions = append(st.versions, v)
+		// A version with no enabled suite cannot be negotiated: a TLS 1.2
+		// suite list (as crypto/tls configurations often have) means TLS
+		// 1.2, not a TLS 1.3 offer with nothing to pick.
+		if len(p.suitesFor(v)) > 0 {
+			st.versions = append(st.versions, v)
+		}
 	}
 	if len(st.versions) == 0 {
 		return nil, alert.New(alert.InternalError, "no TLS version enabled (MinVersion %#x, MaxVersion %#x)", p.MinVersion, p.MaxVersion)

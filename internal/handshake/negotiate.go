@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/hushtls/hush/internal/kex"
+	"github.com/hushtls/hush/internal/wire"
 	"github.com/hushtls/hush/suites"
 )
 
@@ -81,3 +82,10 @@ func (p *Params) supportedGroup(g uint16) bool {
 }
 
 func suiteByID(id uint16) (*suites.Suite, bool) { return suites.Lookup(id) }
+
+// supports13 reports whether TLS 1.3 is enabled and has a suite: only then
+// does a server that settles on TLS 1.2 write the downgrade sentinel or
+// refuse a fallback.
+func (p *Params) supports13() bool {
+	return p.MaxVersion >= wire.VersionTLS13 && len(p.suitesFor(wire.VersionTLS13)) > 0
+}

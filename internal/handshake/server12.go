@@ -35,7 +35,7 @@ func (hs *shared) serverHello12(ch *wire.ClientHello) (state, error) {
 	// ClientHello.cipher_suites and the highest protocol version supported
 	// by the server is higher than the version indicated by the client, the
 	// server MUST respond with a fatal inappropriate_fallback alert".
-	if slices.Contains(ch.CipherSuites, suites.TLS_FALLBACK_SCSV) && p.MaxVersion > wire.VersionTLS12 {
+	if slices.Contains(ch.CipherSuites, suites.TLS_FALLBACK_SCSV) && p.supports13() {
 		return nil, alert.New(alert.InappropriateFallback, "client signalled a fallback to TLS 1.2, but TLS 1.3 is enabled")
 	}
 	// RFC 5246, Section 7.4.1.2: compression_methods "MUST contain ...
@@ -91,7 +91,7 @@ func (hs *shared) serverHello12(ch *wire.ClientHello) (state, error) {
 	}
 	// RFC 8446, Section 4.1.3: a TLS 1.3 server negotiating TLS 1.2 "MUST
 	// set the last 8 bytes of their Random value" to the sentinel.
-	if p.MaxVersion >= wire.VersionTLS13 {
+	if p.supports13() {
 		copy(random[24:], downgradeTLS12)
 	}
 	res := &hs.result

@@ -64,7 +64,7 @@ func (hs *shared) resume12(ch *wire.ClientHello, sess *SessionState, secureReneg
 	if err != nil {
 		return nil, alert.Wrap(alert.InternalError, err)
 	}
-	if p.MaxVersion >= wire.VersionTLS13 {
+	if p.supports13() {
 		copy(random[24:], downgradeTLS12)
 	}
 	if err := hs.adoptSession(sess); err != nil {
