@@ -41,10 +41,13 @@ type inHalf struct {
 	machine *handshake.Machine // during the handshake
 	eof     bool               // close_notify received
 
-	ccsInRow      int  // TLS 1.3 compatibility change_cipher_spec records received
-	emptyInRow    int  // empty application data records since the last non-empty one
-	ccsPending    bool // a TLS 1.2 ChangeCipherSpec waits for the handshake loop
-	warningsInRow int  // TLS 1.2 warning alerts since the last application data
+	ccsInRow   int  // TLS 1.3 compatibility change_cipher_spec records received
+	emptyInRow int  // empty application data records since the last non-empty one
+	ccsPending bool // a TLS 1.2 ChangeCipherSpec waits for the handshake loop
+
+	earlyDataSkipped int  // server: bytes of declined 0-RTT data discarded
+	earlyDataOver    bool // server: a record opened, so early data is over
+	warningsInRow    int  // TLS 1.2 warning alerts since the last application data
 
 	idle *idleReader // waits for the network without a buffer (read_idle_unix.go)
 }
@@ -143,6 +146,10 @@ func (c *Conn) readRecord() error {
 		}
 		return c.handleCCS12(payload)
 	}
+	skipping := c.skippingEarlyData(typ, len(rec))
+	if skipping && in.prot == nil {
+		return nil // after a HelloRetryRequest: every encrypted record is early data
+	}
 	if in.prot != nil {
 		if tls13 && typ != record.TypeApplicationData {
 			// RFC 8446, Section 5.2: protected records all carry the
@@ -152,8 +159,12 @@ func (c *Conn) readRecord() error {
 		var err error
 		typ, payload, err = in.prot.Open(rec)
 		if err != nil {
+			if skipping {
+				return nil // early data under a key we never derived
+			}
 			return c.fatal(err)
 		}
+		in.earlyDataOver = true
 	}
 	switch typ {
 	case record.TypeApplicationData:
@@ -231,6 +242,27 @@ func (c *Conn) handleCCS13(payload []byte) error {
 	}
 	c.traceMessage("ChangeCipherSpec", 1, false, m.Version())
 	return nil
+}
+
+// maxEarlyDataSkipped bounds the 0-RTT data a server discards: hush
+// issues no ticket that allows early data, so an honest client sends none,
+// but one with a ticket from elsewhere may try.
+const maxEarlyDataSkipped = 1 << 16
+
+// skippingEarlyData reports whether a record of type typ is early data the
+// server must skip, and counts it. RFC 8446, Section 4.2.10: a server that
+// declines 0-RTT "skips past early data by attempting to deprotect
+// received records using the handshake traffic key, discarding records
+// which fail deprotection (up to the configured max_early_data_size)";
+// after a HelloRetryRequest it skips "all records with an external content
+// type of "application_data"". c.in is locked.
+func (c *Conn) skippingEarlyData(typ uint8, n int) bool {
+	in := &c.in
+	if c.isClient || in.earlyDataOver || in.machine == nil || !in.machine.EarlyDataOffered() || typ != record.TypeApplicationData {
+		return false
+	}
+	in.earlyDataSkipped += n
+	return in.earlyDataSkipped <= maxEarlyDataSkipped
 }
 
 // version returns the negotiated version, or 0 before it is known. c.in is

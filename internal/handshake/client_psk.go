@@ -30,7 +30,15 @@ func (st *clientStart) offerSession(hs *shared, ch *wire.ClientHello) error {
 			ch.PSKModes = append(ch.PSKModes, wire.PSKModeKE)
 		}
 	}
-	if sess == nil || sess.Expired(hs.now()) || !slices.Contains(ch.CipherSuites, sess.Suite) && sess.Version == wire.VersionTLS12 {
+	now := hs.now()
+	if sess == nil || sess.Expired(now) || !slices.Contains(ch.CipherSuites, sess.Suite) && sess.Version == wire.VersionTLS12 {
+		return nil
+	}
+	// RFC 8446, Section 4.6.1: "Clients MUST only resume if the new SNI
+	// value is valid for the server certificate presented in the original
+	// session"; and never past that certificate's validity, nor a session
+	// made without verification under a configuration that verifies.
+	if sess.ServerName != ch.ServerName || !sess.leafValid(now) || !p.InsecureSkipVerify && sess.verified == nil {
 		return nil
 	}
 	suite, ok := suites.Lookup(sess.Suite)

@@ -49,6 +49,8 @@ func (hs *shared) findSession12(ch *wire.ClientHello) *SessionState {
 		return nil
 	case len(sess.PeerCertificates) == 0 && (p.ClientAuth == RequireAnyClientCert || p.ClientAuth == RequireAndVerifyClientCert):
 		return nil
+	case !hs.reverifyClient(sess):
+		return nil
 	}
 	return sess
 }

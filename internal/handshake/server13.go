@@ -198,6 +198,9 @@ func (s *serverWaitClientHello2) handle(msg []byte) (state, error) {
 	if ch.EarlyData {
 		return nil, alert.New(alert.IllegalParameter, "early_data after a HelloRetryRequest")
 	}
+	if err := o.checkPSKsKept(first, ch); err != nil {
+		return nil, err
+	}
 	o.ch = ch
 	return o.sendServerFlight(ch)
 }

@@ -36,6 +36,7 @@ func (s *serverWaitClientHello) handle(msg []byte) (state, error) {
 		return nil, err
 	}
 	hs.result.ClientRandom = ch.Random
+	hs.earlyDataOffered = ch.EarlyData && version == wire.VersionTLS13
 	if version == wire.VersionTLS12 {
 		return hs.serverHello12(ch)
 	}

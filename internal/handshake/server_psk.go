@@ -1,6 +1,7 @@
 package handshake
 
 import (
+	"bytes"
 	"encoding/binary"
 	"slices"
 	"time"
@@ -76,7 +77,7 @@ func (o *server13Offer) resumable(sess *SessionState, ch *wire.ClientHello, now 
 	case len(sess.PeerCertificates) == 0 && (p.ClientAuth == RequireAnyClientCert || p.ClientAuth == RequireAndVerifyClientCert):
 		return false
 	}
-	return true
+	return o.shared.reverifyClient(sess)
 }
 
 // checkBinder verifies a PSK binder over the partial ClientHello
@@ -97,15 +98,16 @@ func (o *server13Offer) checkBinder(ch *wire.ClientHello, sess *SessionState, bi
 	return nil
 }
 
-// pskMode returns the key exchange mode the server uses with a PSK:
-// psk_dhe_ke whenever the client offers it, psk_ke only when both sides
-// allow it (RFC 8446, Section 4.2.9).
+// pskMode returns the key exchange mode the server uses with a PSK
+// (RFC 8446, Section 4.2.9): psk_ke when both sides allow it (the server's
+// AllowPSKWithoutECDHE is the operator's choice to trade forward secrecy
+// for speed), psk_dhe_ke otherwise.
 func pskMode(ch *wire.ClientHello, p *Params) (uint8, bool) {
 	switch {
-	case slices.Contains(ch.PSKModes, wire.PSKModeDHEKE):
-		return wire.PSKModeDHEKE, true
 	case slices.Contains(ch.PSKModes, wire.PSKModeKE) && p.AllowPSKWithoutECDHE:
 		return wire.PSKModeKE, true
+	case slices.Contains(ch.PSKModes, wire.PSKModeDHEKE):
+		return wire.PSKModeDHEKE, true
 	}
 	return 0, false
 }
@@ -159,3 +161,45 @@ func (o *server13Offer) newSessionTicket13(rms []byte) ([]byte, error) {
 		Ticket:   ticket,
 	}).Marshal(), nil
 }
+
+// checkPSKsKept applies RFC 8446, Section 4.1.2 to ClientHello2's
+// pre_shared_key: the client may only update ages and binders and remove
+// "PSKs which are incompatible with the server's indicated cipher suite".
+// Adding an identity, or dropping one the server could have used, is
+// illegal_parameter.
+func (o *server13Offer) checkPSKsKept(first, second *wire.ClientHello) error {
+	has := func(list []wire.PSKIdentity, id []byte) bool {
+		return slices.ContainsFunc(list, func(x wire.PSKIdentity) bool { return bytes.Equal(x.Identity, id) })
+	}
+	for _, id := range second.PSKIdentities {
+		if !has(first.PSKIdentities, id.Identity) {
+			return alert.New(alert.IllegalParameter, "second ClientHello adds a PSK identity")
+		}
+	}
+	p := o.shared.p
+	if !p.ticketsEnabled() {
+		return nil
+	}
+	for i, id := range first.PSKIdentities {
+		if i >= maxPSKIdentitiesTried || has(second.PSKIdentities, id.Identity) {
+			continue
+		}
+		plain, ok := p.OpenTicket(id.Identity)
+		if !ok {
+			continue
+		}
+		sess, err := ParseSessionState(plain)
+		if err != nil {
+			continue
+		}
+		if s, ok := suiteByID(sess.Suite); ok && s.Hash == o.suite.Hash && sess.Version == wire.VersionTLS13 {
+			return alert.New(alert.IllegalParameter, "second ClientHello drops a PSK compatible with the selected suite")
+		}
+	}
+	return nil
+}
+
+// EarlyDataOffered reports whether the client tried 0-RTT, which hush
+// always declines: the connection then skips the early data records
+// (RFC 8446, Section 4.2.10).
+func (m *Machine) EarlyDataOffered() bool { return m.hs.earlyDataOffered }

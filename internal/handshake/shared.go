@@ -17,6 +17,8 @@ type shared struct {
 	transcript *keyschedule.Transcript
 	result     Result
 	done       bool
+
+	earlyDataOffered bool // server: the first ClientHello carried early_data
 }
 
 func newShared(p *Params) *shared {

@@ -125,3 +125,31 @@ func checkKeyUsage(leaf *x509.Certificate, encipher bool) error {
 	}
 	return nil
 }
+
+// reverifyClient checks a resumed session's client certificate against the
+// server's current ClientCAs and time, when the policy verifies client
+// certificates, and records the verified chains for ConnectionState. A
+// session whose client certificate no longer verifies is not resumed.
+func (hs *shared) reverifyClient(sess *SessionState) bool {
+	p := hs.p
+	if len(sess.PeerCertificates) == 0 || p.ClientAuth < VerifyClientCertIfGiven {
+		return true
+	}
+	certs, err := sess.peerChain()
+	if err != nil {
+		return false
+	}
+	opts := x509.VerifyOptions{
+		Roots: p.ClientCAs, CurrentTime: hs.now(), Intermediates: x509.NewCertPool(),
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	}
+	for _, c := range certs[1:] {
+		opts.Intermediates.AddCert(c)
+	}
+	chains, err := certs[0].Verify(opts)
+	if err != nil {
+		return false
+	}
+	sess.verified = chains
+	return true
+}
