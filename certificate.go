@@ -25,6 +25,9 @@ type Certificate struct {
 	OCSPStaple []byte
 	// SignedCertificateTimestamps are sent to clients that ask for them.
 	SignedCertificateTimestamps [][]byte
+	// SupportedSignatureAlgorithms, when set, restricts the schemes the
+	// private key signs with, in preference order (crypto/tls's meaning).
+	SupportedSignatureAlgorithms []SignatureScheme
 }
 
 // LoadX509KeyPair reads a PEM certificate chain and a PEM private key from

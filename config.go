@@ -99,6 +99,12 @@ type Config struct {
 	// the first is X25519MLKEM768); the server picks by this order.
 	CurvePreferences []CurveID
 
+	// SignatureSchemes lists the signature schemes this side advertises
+	// (signature_algorithms) and accepts from the peer, in preference
+	// order; nil means hush's defaults (no SHA-1). Which schemes a
+	// certificate signs with is Certificate.SupportedSignatureAlgorithms.
+	SignatureSchemes []SignatureScheme
+
 	// EnableRSAKeyExchange allows the TLS 1.2 static-RSA key exchange. It
 	// has no forward secrecy; off by default.
 	EnableRSAKeyExchange bool
@@ -201,6 +207,7 @@ func (c *Config) params(isClient bool) (*handshake.Params, error) {
 		ClientCAs:              c.ClientCAs,
 		NextProtos:             c.NextProtos,
 		VerifyPeerCertificate:  c.VerifyPeerCertificate,
+		SignatureSchemes:       schemesToUint16(c.SignatureSchemes),
 		SessionTicketsDisabled: c.SessionTicketsDisabled,
 		SessionCacheEnabled:    isClient && c.ClientSessionCache != nil,
 		AllowPSKWithoutECDHE:   c.AllowPSKWithoutECDHE,
@@ -276,5 +283,6 @@ func (c *Certificate) internal() (*handshake.Certificate, error) {
 		Leaf:       leaf,
 		OCSPStaple: c.OCSPStaple,
 		SCTs:       c.SignedCertificateTimestamps,
+		Schemes:    schemesToUint16(c.SupportedSignatureAlgorithms),
 	}, nil
 }

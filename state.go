@@ -22,6 +22,9 @@ type ConnectionState struct {
 	CurveID CurveID
 	// SignatureScheme is the scheme the server's signature used.
 	SignatureScheme uint16
+	// ClientSignatureScheme is the scheme of the client's CertificateVerify,
+	// or 0 when the client sent no certificate.
+	ClientSignatureScheme uint16
 	// NegotiatedProtocol is the ALPN protocol, or empty.
 	NegotiatedProtocol string
 	// ServerName is the SNI host name the client sent.
@@ -58,6 +61,7 @@ func (c *Conn) stateFrom(r *handshake.Result, inHandshake bool) ConnectionState 
 		DidResume:                   r.DidResume,
 		CurveID:                     CurveID(r.Group),
 		SignatureScheme:             r.SignatureScheme,
+		ClientSignatureScheme:       r.ClientSignatureScheme,
 		NegotiatedProtocol:          r.ALPN,
 		ServerName:                  r.ServerName,
 		HelloRetryRequest:           r.HelloRetry,

@@ -264,7 +264,7 @@ func (s *client12WaitCertRequestOrDone) sendClientFlight() (state, error) {
 			if !certTypeRequested(c.Key.Public(), s.request.CertificateTypes) {
 				continue
 			}
-			if sc, err := sig.Choose(c.Key.Public(), s.request.SignatureAlgorithms, wire.VersionTLS12); err == nil {
+			if sc, err := chooseScheme(c, s.request.SignatureAlgorithms, wire.VersionTLS12); err == nil {
 				chosen, scheme = c, sc
 				break
 			}
@@ -313,6 +313,7 @@ func (s *client12WaitCertRequestOrDone) sendClientFlight() (state, error) {
 			return nil, alert.Wrap(alert.InternalError, err)
 		}
 		hs.send((&wire.CertificateVerify{Algorithm: scheme, Signature: signature}).Marshal())
+		hs.result.ClientSignatureScheme = scheme
 	}
 
 	clientKeys, serverKeys, err := keys12(s.suite, master, hs.result.ClientRandom, hs.result.ServerRandom)

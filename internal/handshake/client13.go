@@ -494,7 +494,7 @@ func (s *client13WaitFinished) sendClientCertificate() error {
 	var chosen *Certificate
 	var scheme uint16
 	for _, c := range hs.p.Certificates {
-		if sc, err := sig.Choose(c.Key.Public(), s.request.SignatureAlgorithms, wire.VersionTLS13); err == nil {
+		if sc, err := chooseScheme(c, s.request.SignatureAlgorithms, wire.VersionTLS13); err == nil {
 			chosen, scheme = c, sc
 			break
 		}
@@ -515,6 +515,7 @@ func (s *client13WaitFinished) sendClientCertificate() error {
 		return alert.Wrap(alert.InternalError, err)
 	}
 	hs.send((&wire.CertificateVerify{Algorithm: scheme, Signature: signature}).Marshal())
+	hs.result.ClientSignatureScheme = scheme
 	return nil
 }
 

@@ -8,7 +8,6 @@ import (
 	"github.com/hushtls/hush/internal/alert"
 	"github.com/hushtls/hush/internal/kex"
 	"github.com/hushtls/hush/internal/keyschedule"
-	"github.com/hushtls/hush/internal/sig"
 	"github.com/hushtls/hush/internal/wire"
 	"github.com/hushtls/hush/suites"
 )
@@ -100,7 +99,7 @@ func (hs *shared) buildClientHello() (*clientStart, error) {
 	if len(ch.SupportedGroups) == 0 {
 		return nil, alert.New(alert.InternalError, "no supported key exchange group configured")
 	}
-	ch.SignatureAlgorithms = sig.Supported13()
+	ch.SignatureAlgorithms = p.signatureSchemes(wire.VersionTLS13)
 	if len(p.NextProtos) > 0 {
 		ch.ALPNProtocols = p.NextProtos
 	}
@@ -127,7 +126,7 @@ func (hs *shared) buildClientHello() (*clientStart, error) {
 		ch.SupportedPoints = []uint8{0} // uncompressed only, RFC 8422 Section 5.1.2
 		ch.ExtendedMasterSecret = true
 		ch.SecureRenegotiationSupported = true
-		ch.SignatureAlgorithms = sig.Supported12()
+		ch.SignatureAlgorithms = p.signatureSchemes(wire.VersionTLS12)
 	}
 	st.hello = ch
 	if err := st.offerSession(hs, ch); err != nil {

@@ -61,6 +61,9 @@ type Certificate struct {
 	Leaf       *x509.Certificate
 	OCSPStaple []byte
 	SCTs       [][]byte
+	// Schemes, when set, are the schemes this key may sign with, in
+	// preference order.
+	Schemes []uint16
 }
 
 // HelloInfo is what a server's GetCertificate callback sees.
@@ -97,8 +100,11 @@ type Params struct {
 	CurvePreferences []uint16
 	EnableRSAKex     bool
 
-	Certificates   []*Certificate
-	GetCertificate func(*HelloInfo) (*Certificate, error)
+	Certificates []*Certificate
+	// SignatureSchemes are advertised in signature_algorithms and accepted
+	// from the peer, in preference order; nil means sig's defaults.
+	SignatureSchemes []uint16
+	GetCertificate   func(*HelloInfo) (*Certificate, error)
 
 	ServerName         string
 	InsecureSkipVerify bool
@@ -138,20 +144,22 @@ func (p *Params) ticketsEnabled() bool {
 
 // Result is what a completed handshake established.
 type Result struct {
-	Version          uint16
-	Suite            *suites.Suite
-	Group            uint16
-	SignatureScheme  uint16 // the scheme the server signed with
-	ALPN             string
-	ServerName       string
-	PeerCertificates []*x509.Certificate
-	VerifiedChains   [][]*x509.Certificate
-	OCSPResponse     []byte
-	SCTs             [][]byte
-	DidResume        bool
-	ClientRandom     []byte
-	ServerRandom     []byte
-	HelloRetry       bool
+	Version         uint16
+	Suite           *suites.Suite
+	Group           uint16
+	SignatureScheme uint16 // the scheme the server signed with
+	// ClientSignatureScheme is the scheme of the client's CertificateVerify.
+	ClientSignatureScheme uint16
+	ALPN                  string
+	ServerName            string
+	PeerCertificates      []*x509.Certificate
+	VerifiedChains        [][]*x509.Certificate
+	OCSPResponse          []byte
+	SCTs                  [][]byte
+	DidResume             bool
+	ClientRandom          []byte
+	ServerRandom          []byte
+	HelloRetry            bool
 
 	// TLS 1.3 secrets the connection keeps after the handshake.
 	ClientTrafficSecret []byte

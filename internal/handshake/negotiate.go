@@ -3,7 +3,9 @@ package handshake
 import (
 	"slices"
 
+	"github.com/hushtls/hush/internal/alert"
 	"github.com/hushtls/hush/internal/kex"
+	"github.com/hushtls/hush/internal/sig"
 	"github.com/hushtls/hush/internal/wire"
 	"github.com/hushtls/hush/suites"
 )
@@ -88,4 +90,31 @@ func suiteByID(id uint16) (*suites.Suite, bool) { return suites.Lookup(id) }
 // refuse a fallback.
 func (p *Params) supports13() bool {
 	return p.MaxVersion >= wire.VersionTLS13 && len(p.suitesFor(wire.VersionTLS13)) > 0
+}
+
+// signatureSchemes is what this side advertises and accepts.
+func (p *Params) signatureSchemes(version uint16) []uint16 {
+	if len(p.SignatureSchemes) > 0 {
+		return p.SignatureSchemes
+	}
+	if version == wire.VersionTLS13 {
+		return sig.Supported13()
+	}
+	return sig.Supported12()
+}
+
+// chooseScheme picks the scheme to sign with: the first of the
+// certificate's preferences (or of the schemes its key can make) that the
+// peer offered. handshake_failure when there is none.
+func chooseScheme(c *Certificate, peer []uint16, version uint16) (uint16, error) {
+	if len(c.Schemes) == 0 {
+		return sig.Choose(c.Key.Public(), peer, version)
+	}
+	pub := c.Key.Public()
+	for _, s := range c.Schemes {
+		if slices.Contains(peer, s) && sig.KeyMatches(pub, s, version) && sig.AllowedInHandshake(s, version) {
+			return s, nil
+		}
+	}
+	return 0, alert.New(alert.HandshakeFailure, "no signature scheme in common for the certificate")
 }

@@ -70,7 +70,7 @@ func (hs *shared) serverHello12(ch *wire.ClientHello) (state, error) {
 	group := hs.chooseGroup12(ch)
 	// An ECDHE suite needs a common group and a signature scheme the
 	// client accepts for our key; static RSA needs neither.
-	_, signErr := sig.Choose(pub, ch.SignatureAlgorithms, wire.VersionTLS12)
+	_, signErr := chooseScheme(cert, ch.SignatureAlgorithms, wire.VersionTLS12)
 	suite := p.chooseSuite(wire.VersionTLS12, ch.CipherSuites, func(s *suites.Suite) bool {
 		if !keyFitsSuite(pub, s) {
 			return false
@@ -146,7 +146,7 @@ func (hs *shared) serverHello12(ch *wire.ClientHello) (state, error) {
 	if p.ClientAuth != NoClientCert {
 		st.request = &wire.CertificateRequest12{
 			CertificateTypes:    []uint8{1, 64}, // rsa_sign, ecdsa_sign
-			SignatureAlgorithms: sig.Supported12(),
+			SignatureAlgorithms: p.signatureSchemes(wire.VersionTLS12),
 		}
 		if p.ClientCAs != nil {
 			st.request.CertificateAuthorities = p.ClientCAs.Subjects() //nolint:staticcheck // the wire wants subjects
@@ -188,7 +188,7 @@ func (st *server12) sendServerKeyExchange(group uint16) error {
 		return alert.Wrap(alert.InternalError, err)
 	}
 	st.key = key
-	scheme, err := sig.Choose(st.cert.Key.Public(), st.ch.SignatureAlgorithms, wire.VersionTLS12)
+	scheme, err := chooseScheme(st.cert, st.ch.SignatureAlgorithms, wire.VersionTLS12)
 	if err != nil {
 		return err
 	}
@@ -330,6 +330,7 @@ func (s *server12WaitCertificateVerify) handle(msg []byte) (state, error) {
 		hs.transcript.Messages(), cv.Signature); err != nil {
 		return nil, err
 	}
+	hs.result.ClientSignatureScheme = cv.Algorithm
 	hs.transcript.Write(msg)
 	return s.expectCCS()
 }

@@ -104,7 +104,7 @@ func (o *server13Offer) chooseCertificate13(ch *wire.ClientHello) error {
 	if o.cert, err = hs.chooseCertificate(ch, wire.VersionTLS13); err != nil {
 		return err
 	}
-	o.scheme, err = sig.Choose(o.cert.Key.Public(), ch.SignatureAlgorithms, wire.VersionTLS13)
+	o.scheme, err = chooseScheme(o.cert, ch.SignatureAlgorithms, wire.VersionTLS13)
 	return err
 }
 
@@ -300,7 +300,7 @@ func (o *server13Offer) sendServerFlight(ch *wire.ClientHello) (state, error) {
 		return o.finishServerFlight(hsSecret, clientSecret, serverSecret, nil)
 	}
 	if hs.p.ClientAuth != NoClientCert {
-		request = &wire.CertificateRequest13{SignatureAlgorithms: sig.Supported13()}
+		request = &wire.CertificateRequest13{SignatureAlgorithms: hs.p.signatureSchemes(wire.VersionTLS13)}
 		if hs.p.ClientCAs != nil {
 			request.CertificateAuthorities = hs.p.ClientCAs.Subjects() //nolint:staticcheck // the subjects are what the wire wants
 		}
@@ -447,6 +447,7 @@ func (s *server13WaitCertVerify) handle(msg []byte) (state, error) {
 		sig.ClientContext13, hs.transcript.Sum()); err != nil {
 		return nil, err
 	}
+	hs.result.ClientSignatureScheme = cv.Algorithm
 	hs.transcript.Write(msg)
 	return &server13WaitFinished{s.server13WaitFlight2}, nil
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/hushtls/hush/internal/alert"
 	"github.com/hushtls/hush/internal/kex"
-	"github.com/hushtls/hush/internal/sig"
 	"github.com/hushtls/hush/internal/wire"
 )
 
@@ -96,7 +95,7 @@ func (hs *shared) chooseCertificate(ch *wire.ClientHello, version uint16) (*Cert
 		if version == wire.VersionTLS12 && !ecdsaCurveOffered(c.Key.Public(), ch.SupportedGroups) {
 			return false
 		}
-		_, err := sig.Choose(c.Key.Public(), ch.SignatureAlgorithms, version)
+		_, err := chooseScheme(c, ch.SignatureAlgorithms, version)
 		return err == nil
 	}
 	if ch.ServerName != "" {
