@@ -25,6 +25,8 @@ type client12 struct {
 	request *wire.CertificateRequest12
 	ske     *wire.ServerKeyExchangeECDHE
 	master  []byte
+
+	gotStatus bool // the CertificateStatus arrived
 }
 
 // handleServerHello12 is reached when the server answered without
@@ -83,6 +85,7 @@ func (s *client13WaitServerHello) handleServerHello12(sh *wire.ServerHello) (sta
 	if sh.SupportedPoints != nil && !slices.Contains(sh.SupportedPoints, 0) {
 		return nil, alert.New(alert.IllegalParameter, "server does not support uncompressed points")
 	}
+	hs.result.SCTs = sh.SCTs
 	if sh.ALPNProtocol != "" {
 		if !slices.Contains(s.hello.ALPNProtocols, sh.ALPNProtocol) {
 			return nil, alert.New(alert.IllegalParameter, "server selected ALPN protocol %q that was not offered", sh.ALPNProtocol)
@@ -203,6 +206,9 @@ func (s *client12WaitServerKeyExchange) name() string { return "client12WaitServ
 
 func (s *client12WaitServerKeyExchange) handle(msg []byte) (state, error) {
 	hs := s.shared
+	if ok, err := s.handleCertificateStatus(msg); ok || err != nil {
+		return s, err
+	}
 	if err := expectType(msg, wire.TypeServerKeyExchange); err != nil {
 		return nil, err
 	}
@@ -234,6 +240,11 @@ func (s *client12WaitCertRequestOrDone) name() string { return "client12WaitCert
 
 func (s *client12WaitCertRequestOrDone) handle(msg []byte) (state, error) {
 	hs := s.shared
+	if s.suite.KeyExchange == suites.KeyExchangeRSA && s.request == nil {
+		if ok, err := s.handleCertificateStatus(msg); ok || err != nil {
+			return s, err
+		}
+	}
 	if s.request == nil && wire.HandshakeType(msg[0]) == wire.TypeCertificateRequest {
 		cr, err := wire.ParseCertificateRequest12(msg)
 		if err != nil {
@@ -404,4 +415,25 @@ func (s *client12WaitFinished) handle(msg []byte) (state, error) {
 	}
 	hs.done = true
 	return nil, nil
+}
+
+// handleCertificateStatus takes the optional CertificateStatus that follows
+// the server's Certificate when the ServerHello acknowledged status_request
+// (RFC 6066, Section 8). It reports whether msg was that message.
+func (c *client12) handleCertificateStatus(msg []byte) (bool, error) {
+	if wire.HandshakeType(msg[0]) != wire.TypeCertificateStatus {
+		return false, nil
+	}
+	hs := c.shared
+	if !c.sh.OCSPStapling || c.gotStatus {
+		return false, alert.New(alert.UnexpectedMessage, "CertificateStatus without status_request acknowledgement")
+	}
+	cs, err := wire.ParseCertificateStatus(msg)
+	if err != nil {
+		return false, err
+	}
+	c.gotStatus = true
+	hs.result.OCSPResponse = cs.Response
+	hs.transcript.Write(msg)
+	return true, nil
 }

@@ -103,6 +103,9 @@ func (hs *shared) buildClientHello() (*clientStart, error) {
 	if len(p.NextProtos) > 0 {
 		ch.ALPNProtocols = p.NextProtos
 	}
+	// Like crypto/tls, ask for a stapled OCSP response and for SCTs; they
+	// are reported in ConnectionState for the application to check.
+	ch.OCSPStapling, ch.SCTs = true, true
 	if slices.Contains(st.versions, wire.VersionTLS13) {
 		// RFC 8446, Appendix D.4: middlebox compatibility mode sends a
 		// non-empty legacy_session_id.

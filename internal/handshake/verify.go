@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hushtls/hush/internal/alert"
 )
@@ -18,12 +19,59 @@ const maxCertChain = 16
 // verifyPeerChain parses the peer's chain and, unless verification is off,
 // verifies it with crypto/x509. It returns the parsed chain and the
 // verified chains; every failure carries the alert RFC 8446, Section 6.2
-// names for it.
+// names for it. A chain seen before with the same verification inputs, and
+// still within the validity period of the certificates it was verified
+// through, comes from the verified-chain cache (chaincache.go) without
+// being parsed or verified again.
 func (hs *shared) verifyPeerChain(raw [][]byte) ([]*x509.Certificate, [][]*x509.Certificate, error) {
 	p := hs.p
 	if len(raw) > maxCertChain {
 		return nil, nil, alert.New(alert.BadCertificate, "peer sent %d certificates, more than %d", len(raw), maxCertChain)
 	}
+	key := chainKey{sum: hashChain(raw), client: p.IsClient}
+	if p.IsClient {
+		key.verify = !p.InsecureSkipVerify
+		key.roots, key.name = p.RootCAs, p.ServerName
+	} else {
+		key.verify = p.ClientAuth >= VerifyClientCertIfGiven
+		key.roots = p.ClientCAs
+	}
+	if !key.verify {
+		key.roots, key.name = nil, ""
+	}
+	now := hs.now()
+	e := peerChains.get(key, raw, now)
+	if e == nil {
+		own := copyChain(raw)
+		certs, chains, err := parseAndVerify(key, own, now)
+		if err != nil {
+			return nil, nil, err
+		}
+		e = newChainEntry(key, own, certs, chains)
+		peerChains.put(e)
+	}
+	// The cached entry is shared between connections: each gets its own
+	// slices, so nothing done to one connection's results reaches another.
+	certs := append([]*x509.Certificate(nil), e.certs...)
+	var chains [][]*x509.Certificate
+	if e.chains != nil {
+		chains = make([][]*x509.Certificate, len(e.chains))
+		for i, ch := range e.chains {
+			chains[i] = append([]*x509.Certificate(nil), ch...)
+		}
+	}
+	hs.result.rawPeerCertificates = e.raw
+	if p.VerifyPeerCertificate != nil {
+		if err := p.VerifyPeerCertificate(raw, chains); err != nil {
+			return nil, nil, alert.Wrap(alert.BadCertificate, err)
+		}
+	}
+	return certs, chains, nil
+}
+
+// parseAndVerify parses raw and, when key.verify, verifies it at now with
+// the roots, name and key usage of key.
+func parseAndVerify(key chainKey, raw [][]byte, now time.Time) ([]*x509.Certificate, [][]*x509.Certificate, error) {
 	certs := make([]*x509.Certificate, len(raw))
 	for i, der := range raw {
 		c, err := x509.ParseCertificate(der)
@@ -37,43 +85,30 @@ func (hs *shared) verifyPeerChain(raw [][]byte) ([]*x509.Certificate, [][]*x509.
 	default:
 		return nil, nil, alert.New(alert.UnsupportedCertificate, "unsupported peer public key type %T", certs[0].PublicKey)
 	}
-
-	var verify bool
-	opts := x509.VerifyOptions{CurrentTime: hs.now(), Intermediates: x509.NewCertPool()}
-	if p.IsClient {
-		verify = !p.InsecureSkipVerify
-		opts.Roots = p.RootCAs
-		opts.DNSName = p.ServerName
+	if !key.verify {
+		return certs, nil, nil
+	}
+	opts := x509.VerifyOptions{CurrentTime: now, Intermediates: x509.NewCertPool(), Roots: key.roots}
+	if key.client {
+		opts.DNSName = key.name
 		opts.KeyUsages = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
 	} else {
-		verify = p.ClientAuth >= VerifyClientCertIfGiven
-		opts.Roots = p.ClientCAs
 		opts.KeyUsages = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
 	}
-	var chains [][]*x509.Certificate
-	if verify {
-		for _, c := range certs[1:] {
-			opts.Intermediates.AddCert(c)
-		}
-		var err error
-		chains, err = certs[0].Verify(opts)
-		if err != nil {
-			a := certAlert(err)
-			// A chain whose own signatures do not verify is corrupt, not
-			// merely untrusted (RFC 8446, Section 6.2: bad_certificate).
-			for i := 0; a == alert.UnknownCA && i+1 < len(certs); i++ {
-				if certs[i].CheckSignatureFrom(certs[i+1]) != nil && bytes.Equal(certs[i].RawIssuer, certs[i+1].RawSubject) {
-					a = alert.BadCertificate
-				}
-			}
-			return nil, nil, alert.Wrap(a, fmt.Errorf("hush: verifying peer certificate: %w", err))
-		}
+	for _, c := range certs[1:] {
+		opts.Intermediates.AddCert(c)
 	}
-	hs.result.rawPeerCertificates = raw
-	if p.VerifyPeerCertificate != nil {
-		if err := p.VerifyPeerCertificate(raw, chains); err != nil {
-			return nil, nil, alert.Wrap(alert.BadCertificate, err)
+	chains, err := certs[0].Verify(opts)
+	if err != nil {
+		a := certAlert(err)
+		// A chain whose own signatures do not verify is corrupt, not
+		// merely untrusted (RFC 8446, Section 6.2: bad_certificate).
+		for i := 0; a == alert.UnknownCA && i+1 < len(certs); i++ {
+			if certs[i].CheckSignatureFrom(certs[i+1]) != nil && bytes.Equal(certs[i].RawIssuer, certs[i+1].RawSubject) {
+				a = alert.BadCertificate
+			}
 		}
+		return nil, nil, alert.Wrap(a, fmt.Errorf("hush: verifying peer certificate: %w", err))
 	}
 	return certs, chains, nil
 }

@@ -40,7 +40,7 @@ var (
 		ExtSupportedVersions: true, ExtKeyShare: true, ExtCookie: true,
 		ExtPreSharedKey: true, ExtALPN: true, ExtStatusRequest: true,
 		ExtSCT: true, ExtECPointFormats: true, ExtExtendedMasterSecret: true,
-		ExtRenegotiationInfo: true, ExtSessionTicket: true,
+		ExtRenegotiationInfo: true, ExtSessionTicket: true, ExtServerName: true,
 	}
 	helloKnownEE = map[uint16]bool{
 		ExtSupportedGroups: true, ExtServerName: true, ExtALPN: true,
