@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hushtls/hush"
+	"github.com/hushtls/hush/internal/kex"
 	"github.com/hushtls/hush/internal/record"
 	"github.com/hushtls/hush/internal/wire"
 )
@@ -107,6 +108,22 @@ func limitServerRows() []hostileRow {
 				toClientAuth(r)
 				r.sendHandshake(r.clientAuthFlight(replace(wire.TypeCertificate, repeatChain(r, 17))))
 			},
+		},
+		{
+			// Policy, not a limit: hush requires the extended master secret
+			// (RFC 7627, Section 5.3: a server that requires it "MUST
+			// abort" a full handshake without it).
+			name: "tls12/client-hello-without-extended-master-secret", want: hush.AlertHandshakeFailure,
+			script: sendClientHello(func(ch *wire.ClientHello) {
+				ch.SupportedVersions = nil
+				ch.CipherSuites = []uint16{hush.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}
+				ch.SupportedGroups = []uint16{kex.X25519}
+				ch.SupportedPoints = []uint8{0}
+				ch.ExtendedMasterSecret = false
+				ch.SecureRenegotiationSupported = true
+				ch.SignatureAlgorithms = []uint16{0x0403}
+				ch.KeyShares, ch.HasKeyShare = nil, false
+			}),
 		},
 		{
 			// record_in.go maxWarningAlertsInRow: 16 warning alerts in a
