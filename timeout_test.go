@@ -405,9 +405,9 @@ func TestHandshakeContextCancelAtEveryWait(t *testing.T) {
 	t.Run("deadline while waiting for ServerHello", func(t *testing.T) {
 		testutil.CheckGoroutines(t)
 		cconn, _ := testutil.TCPPipe(t) // the server end never answers
+		start := time.Now()
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		defer cancel()
-		start := time.Now()
 		err := hush.Client(cconn, timeoutClientConfig(t)).HandshakeContext(ctx)
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("HandshakeContext returned %v, want context.DeadlineExceeded", err)
