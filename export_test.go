@@ -42,3 +42,21 @@ func CorruptCachedSecretForTest(cache ClientSessionCache, key string) {
 	st.Secret[0] ^= 1
 	cache.Put(key, &ClientSessionState{state: &st})
 }
+
+// KeyUpdatesSentForTest reports how many KeyUpdates c has sent.
+func KeyUpdatesSentForTest(c *Conn) int {
+	c.out.Lock()
+	defer c.out.Unlock()
+	return c.out.keyUpdatesSent
+}
+
+// SendHandshakeForTest sends msg as a handshake record under c's current
+// write protection, as a misbehaving peer would (renegotiation attempts).
+func SendHandshakeForTest(c *Conn, msg []byte) error {
+	c.out.Lock()
+	defer c.out.Unlock()
+	c.out.sealRecord(22, msg)
+	_, err := c.conn.Write(c.out.buf)
+	c.out.buf = c.out.buf[:0]
+	return err
+}

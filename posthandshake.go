@@ -110,6 +110,7 @@ func (c *Conn) updateWriteKeyLocked(requestUpdate bool) error {
 		return err
 	}
 	c.out.buf = c.out.buf[:0]
+	c.out.keyUpdatesSent++
 	suite := c.result.Suite
 	c.out.secret = keyschedule.NextTrafficSecret(suite.Hash, c.out.secret)
 	key, iv := keyschedule.TrafficKey(suite.Hash, c.out.secret, suite.KeyLen, suite.IVLen)
