@@ -166,6 +166,8 @@ func (c *Conn) runHandshake() error {
 			return verify(c.stateFrom(r, true))
 		}
 	}
+	c.takeHandshakeBufs()
+	defer c.releaseHandshakeBufs()
 	var offered *ClientSessionState
 	if c.isClient && c.config.ClientSessionCache != nil {
 		if cs, ok := c.config.ClientSessionCache.Get(c.sessionKey()); ok && cs != nil {

@@ -61,3 +61,27 @@ func (o *outHalf) releaseWriteBuf() {
 		o.buf = nil
 	}
 }
+
+// takeHandshakeBufs gives the handshake pooled read and write buffers, so
+// that a handshake allocates none; releaseHandshakeBufs gives them back
+// once it is over, unless the peer's next records are already buffered.
+func (c *Conn) takeHandshakeBufs() {
+	c.in.Lock()
+	if c.in.raw == nil {
+		c.in.raw = getRecordBuf()
+		c.in.start, c.in.end = 0, 0
+	}
+	c.in.Unlock()
+	c.out.Lock()
+	c.out.acquireWriteBuf()
+	c.out.Unlock()
+}
+
+func (c *Conn) releaseHandshakeBufs() {
+	c.in.Lock()
+	c.releaseReadBuf()
+	c.in.Unlock()
+	c.out.Lock()
+	c.out.releaseWriteBuf()
+	c.out.Unlock()
+}
