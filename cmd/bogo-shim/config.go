@@ -26,9 +26,14 @@ func (c *testConfig) validate() error {
 	if c.noTLS12 && c.noTLS13 {
 		return unimplemented("versions below TLS 1.2")
 	}
-	if c.server && c.expectPeerSignatureScheme != 0 {
-		// ConnectionState.SignatureScheme is the server's own signature.
-		return unimplemented("the client's CertificateVerify scheme on a server")
+	if c.failCertCallback && !c.server {
+		return unimplemented("a client certificate callback")
+	}
+	if c.rejectALPN && !c.server {
+		return unimplemented("-reject-alpn on a client")
+	}
+	if c.failOCSPCallback && !c.server {
+		return unimplemented("a failing OCSP callback on a client (bad_certificate_status_response)")
 	}
 	for _, g := range c.curves {
 		if !slices.Contains(supportedGroups, hush.CurveID(g)) {
@@ -39,11 +44,6 @@ func (c *testConfig) validate() error {
 		if _, err := parseCipherList(c.cipher); err != nil {
 			return err
 		}
-	}
-	// A hush client never sends status_request or
-	// signed_certificate_timestamp, so it cannot ask for a staple.
-	if !c.server && (c.enableOCSPStapling || c.enableSCTs || len(c.expectOCSPResponse) > 0 || len(c.expectSCTs) > 0) {
-		return unimplemented("requesting OCSP staples or SCTs as a client")
 	}
 	return nil
 }
@@ -76,6 +76,7 @@ func (c *testConfig) hushConfig() (*hush.Config, error) {
 		// shim, to run the same tests.
 		EnableRSAKeyExchange: true,
 		ServerName:           c.hostName,
+		SignatureSchemes:     c.verifyPrefs,
 	}
 
 	// BoringSSL tries the credentials added with -new-x509-credential in
@@ -149,11 +150,23 @@ func (c *testConfig) hushConfig() (*hush.Config, error) {
 		if c.selectALPN != "" && !c.declineALPN {
 			cfg.NextProtos = []string{c.selectALPN}
 		}
-		if len(c.expectAdvertisedALPN) > 0 {
-			want := c.expectAdvertisedALPN
+		if c.rejectALPN {
+			// A protocol no client offers: hush then answers
+			// no_application_protocol (RFC 7301, Section 3.2).
+			cfg.NextProtos = []string{"hush-bogo-reject-alpn"}
+		}
+		if len(c.expectAdvertisedALPN) > 0 || len(c.expectPeerVerifyPrefs) > 0 || c.failOCSPCallback || c.failCertCallback {
+			wantALPN, wantPrefs := c.expectAdvertisedALPN, c.expectPeerVerifyPrefs
+			fail := c.failOCSPCallback || c.failCertCallback
 			cfg.GetCertificate = func(hi *hush.ClientHelloInfo) (*hush.Certificate, error) {
-				if !slices.Equal(hi.SupportedProtos, want) {
-					return nil, fmt.Errorf("client advertised ALPN %q, want %q", hi.SupportedProtos, want)
+				if fail {
+					return nil, errors.New("certificate or OCSP callback failed (-fail-cert-callback, -fail-ocsp-callback)")
+				}
+				if len(wantALPN) > 0 && !slices.Equal(hi.SupportedProtos, wantALPN) {
+					return nil, fmt.Errorf("client advertised ALPN %q, want %q", hi.SupportedProtos, wantALPN)
+				}
+				if len(wantPrefs) > 0 && !slices.Equal(hi.SignatureSchemes, wantPrefs) {
+					return nil, fmt.Errorf("client advertised signature schemes %x, want %x", hi.SignatureSchemes, wantPrefs)
 				}
 				return nil, nil
 			}
@@ -162,6 +175,14 @@ func (c *testConfig) hushConfig() (*hush.Config, error) {
 		cfg.InsecureSkipVerify = true
 		if c.verifyPeer {
 			cfg.VerifyPeerCertificate = verify
+		}
+		if c.reverifyOnResume {
+			cfg.VerifyConnection = func(cs hush.ConnectionState) error {
+				if cs.DidResume && c.verifyFail {
+					return errors.New("certificate rejected on resumption by -verify-fail")
+				}
+				return nil
+			}
 		}
 		cfg.NextProtos = c.advertiseALPN
 	}
@@ -178,6 +199,7 @@ func (c *testConfig) loadCredential(cred credential) (hush.Certificate, error) {
 	if !c.declineOCSPCallback {
 		cert.OCSPStaple = cred.ocspResponse
 	}
+	cert.SupportedSignatureAlgorithms = cred.signingPrefs
 	if c.useOldClientCertCallback && !c.server {
 		cert.Certificate = cert.Certificate[:1]
 	}
@@ -250,6 +272,8 @@ func readCertChain(path string) ([][]byte, error) {
 var previous struct {
 	group  hush.CurveID
 	scheme uint16
+	ocsp   []byte
+	scts   [][]byte
 }
 
 // checkState compares the negotiated parameters with the test's
@@ -279,6 +303,11 @@ func (c *testConfig) checkState(cs *hush.ConnectionState, isResume bool) error {
 	// zero, so the shim carries them over from the connection that made
 	// the session.
 	group, scheme := cs.CurveID, cs.SignatureScheme
+	if c.server {
+		// The peer's signature on a server is the client's
+		// CertificateVerify.
+		scheme = cs.ClientSignatureScheme
+	}
 	if cs.DidResume {
 		if group == 0 {
 			group = previous.group
@@ -288,6 +317,18 @@ func (c *testConfig) checkState(cs *hush.ConnectionState, isResume bool) error {
 		}
 	}
 	previous.group, previous.scheme = group, scheme
+	// Likewise BoringSSL reports the session's OCSP response and SCTs on a
+	// resumption; hush reports what the resuming handshake carried (none).
+	ocsp, scts := cs.OCSPResponse, cs.SignedCertificateTimestamps
+	if cs.DidResume && !c.server {
+		if len(ocsp) == 0 {
+			ocsp = previous.ocsp
+		}
+		if len(scts) == 0 {
+			scts = previous.scts
+		}
+	}
+	previous.ocsp, previous.scts = ocsp, scts
 	if c.expectCurveID != 0 && int(group) != c.expectCurveID {
 		return fmt.Errorf("group %#04x, want %#04x", uint16(group), c.expectCurveID)
 	}
@@ -318,10 +359,10 @@ func (c *testConfig) checkState(cs *hush.ConnectionState, isResume bool) error {
 	if c.expectNoHRR && cs.HelloRetryRequest {
 		return errors.New("HelloRetryRequest, want none")
 	}
-	if len(c.expectOCSPResponse) > 0 && !bytes.Equal(cs.OCSPResponse, c.expectOCSPResponse) {
-		return fmt.Errorf("OCSP response %x, want %x", cs.OCSPResponse, c.expectOCSPResponse)
+	if len(c.expectOCSPResponse) > 0 && !bytes.Equal(ocsp, c.expectOCSPResponse) {
+		return fmt.Errorf("OCSP response %x, want %x", ocsp, c.expectOCSPResponse)
 	}
-	if len(c.expectSCTs) > 0 && !bytes.Equal(marshalSCTList(cs.SignedCertificateTimestamps), c.expectSCTs) {
+	if len(c.expectSCTs) > 0 && !bytes.Equal(marshalSCTList(scts), c.expectSCTs) {
 		return errors.New("SCT list mismatch")
 	}
 	if c.expectPeerCertFile != "" {

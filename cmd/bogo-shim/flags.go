@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/hushtls/hush"
 )
 
 // errUnimplemented marks a flag, or a flag value, this shim cannot honour.
@@ -71,6 +73,8 @@ type testConfig struct {
 	verifyFail                bool
 	expectPeerCertFile        string
 	expectPeerSignatureScheme int
+	verifyPrefs               []hush.SignatureScheme
+	expectPeerVerifyPrefs     []uint16
 
 	minVersion, maxVersion    int
 	noTLS13, noTLS12          bool
@@ -115,6 +119,10 @@ type testConfig struct {
 	resumptionDelay           int
 	useOldClientCertCallback  bool
 	declineOCSPCallback       bool
+	failOCSPCallback          bool
+	failCertCallback          bool
+	rejectALPN                bool
+	reverifyOnResume          bool
 }
 
 // credential is one certificate chain with its key and stapled data.
@@ -122,6 +130,7 @@ type credential struct {
 	certFile, keyFile string
 	ocspResponse      []byte
 	scts              []byte
+	signingPrefs      []hush.SignatureScheme
 }
 
 // current is the credential that credential flags configure.
@@ -163,6 +172,23 @@ var flags = map[string]flagSpec{
 		c.current().scts = v.d
 		return nil
 	}},
+	// -signing-prefs is a credential flag: the schemes the key signs
+	// with, in order (Certificate.SupportedSignatureAlgorithms).
+	"-signing-prefs": {kindInt, func(c *testConfig, v flagValue) error {
+		cur := c.current()
+		cur.signingPrefs = append(cur.signingPrefs, hush.SignatureScheme(v.i))
+		return nil
+	}},
+	// -verify-prefs are the schemes advertised and accepted
+	// (Config.SignatureSchemes).
+	"-verify-prefs": {kindInt, func(c *testConfig, v flagValue) error {
+		c.verifyPrefs = append(c.verifyPrefs, hush.SignatureScheme(v.i))
+		return nil
+	}},
+	"-expect-peer-verify-pref": {kindInt, func(c *testConfig, v flagValue) error {
+		c.expectPeerVerifyPrefs = append(c.expectPeerVerifyPrefs, uint16(v.i))
+		return nil
+	}},
 	"-new-x509-credential": {kindBool, func(c *testConfig, v flagValue) error {
 		c.extra = append(c.extra, credential{})
 		return nil
@@ -178,8 +204,11 @@ var flags = map[string]flagSpec{
 	"-verify-peer":                    {kindBool, func(c *testConfig, v flagValue) error { c.verifyPeer = true; return nil }},
 	"-use-custom-verify-callback":     {kindBool, func(c *testConfig, v flagValue) error { return nil }},
 	"-require-any-client-certificate": {kindBool, func(c *testConfig, v flagValue) error { c.requireAnyClientCert = true; return nil }},
-	"-verify-fail":                    {kindBool, func(c *testConfig, v flagValue) error { c.verifyFail = true; return nil }},
-	"-expect-peer-cert-file":          {kindString, func(c *testConfig, v flagValue) error { c.expectPeerCertFile = v.s; return nil }},
+	// -reverify-on-resume runs the verify callback on resumptions too;
+	// hush calls VerifyConnection on every handshake, resumed or not.
+	"-reverify-on-resume":    {kindBool, func(c *testConfig, v flagValue) error { c.reverifyOnResume = true; return nil }},
+	"-verify-fail":           {kindBool, func(c *testConfig, v flagValue) error { c.verifyFail = true; return nil }},
+	"-expect-peer-cert-file": {kindString, func(c *testConfig, v flagValue) error { c.expectPeerCertFile = v.s; return nil }},
 	"-expect-peer-signature-algorithm": {kindInt, func(c *testConfig, v flagValue) error {
 		c.expectPeerSignatureScheme = v.i
 		return nil
@@ -218,6 +247,7 @@ var flags = map[string]flagSpec{
 		return err
 	}},
 	"-decline-alpn":                  {kindBool, func(c *testConfig, v flagValue) error { c.declineALPN = true; return nil }},
+	"-reject-alpn":                   {kindBool, func(c *testConfig, v flagValue) error { c.rejectALPN = true; return nil }},
 	"-expect-no-next-proto":          {kindBool, func(c *testConfig, v flagValue) error { return nil }},
 	"-expect-hrr":                    {kindBool, func(c *testConfig, v flagValue) error { c.expectHRR = true; return nil }},
 	"-expect-no-hrr":                 {kindBool, func(c *testConfig, v flagValue) error { c.expectNoHRR = true; return nil }},
@@ -230,6 +260,14 @@ var flags = map[string]flagSpec{
 	"-use-ocsp-callback":     {kindBool, func(c *testConfig, v flagValue) error { return nil }},
 	"-set-ocsp-in-callback":  {kindBool, func(c *testConfig, v flagValue) error { return nil }},
 	"-decline-ocsp-callback": {kindBool, func(c *testConfig, v flagValue) error { c.declineOCSPCallback = true; return nil }},
+	// A failing OCSP callback aborts the handshake. On a server that is a
+	// GetCertificate error; a client's failure must send
+	// bad_certificate_status_response, which hush's VerifyConnection
+	// cannot choose (it sends bad_certificate), so validate refuses it.
+	"-fail-ocsp-callback": {kindBool, func(c *testConfig, v flagValue) error { c.failOCSPCallback = true; return nil }},
+	// A failing certificate callback is a GetCertificate error on a server
+	// (hush answers internal_error); a hush client has no such callback.
+	"-fail-cert-callback": {kindBool, func(c *testConfig, v flagValue) error { c.failCertCallback = true; return nil }},
 	// The old client certificate callback supplies the leaf alone.
 	"-use-old-client-cert-callback": {kindBool, func(c *testConfig, v flagValue) error { c.useOldClientCertCallback = true; return nil }},
 

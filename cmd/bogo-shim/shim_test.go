@@ -9,11 +9,13 @@ import (
 	"io"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hushtls/hush"
 	"github.com/hushtls/hush/internal/testutil"
 )
 
@@ -364,5 +366,40 @@ func TestCredentialFlags(t *testing.T) {
 	}
 	if len(c.extra) != 2 || c.extra[0].certFile != "first.pem" || !bytes.Equal(c.extra[0].ocspResponse, []byte{1, 2}) || c.extra[1].keyFile != "second.key" {
 		t.Errorf("added credentials %+v", c.extra)
+	}
+}
+
+func TestSignatureSchemeFlags(t *testing.T) {
+	c, _, _, err := parseArgs([]string{
+		"-signing-prefs", "1027", "-signing-prefs", "2052",
+		"-verify-prefs", "2055",
+		"-new-x509-credential", "-signing-prefs", "1283",
+		"-expect-peer-verify-pref", "1027",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.signingPrefs, []hush.SignatureScheme{hush.ECDSAWithP256AndSHA256, hush.PSSWithSHA256}) {
+		t.Errorf("default credential signing prefs %v", c.signingPrefs)
+	}
+	if len(c.extra) != 1 || !slices.Equal(c.extra[0].signingPrefs, []hush.SignatureScheme{hush.ECDSAWithP384AndSHA384}) {
+		t.Errorf("added credential %+v", c.extra)
+	}
+	if !slices.Equal(c.verifyPrefs, []hush.SignatureScheme{hush.Ed25519}) || !slices.Equal(c.expectPeerVerifyPrefs, []uint16{1027}) {
+		t.Errorf("verify prefs %v, expected peer prefs %v", c.verifyPrefs, c.expectPeerVerifyPrefs)
+	}
+	// Callbacks a hush client does not have are refused, not faked.
+	for _, args := range [][]string{{"-fail-cert-callback"}, {"-fail-ocsp-callback"}, {"-reject-alpn"}} {
+		c, _, _, err := parseArgs(args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.validate(); !errors.Is(err, errUnimplemented) {
+			t.Errorf("%q on a client: %v, want unimplemented", args, err)
+		}
+		c.server = true
+		if err := c.validate(); err != nil {
+			t.Errorf("%q on a server: %v", args, err)
+		}
 	}
 }
