@@ -8,9 +8,12 @@ import "crypto"
 //	[sender]_write_key = HKDF-Expand-Label(Secret, "key", "", key_length)
 //	[sender]_write_iv  = HKDF-Expand-Label(Secret, "iv", "", iv_length)
 func TrafficKey(h crypto.Hash, trafficSecret []byte, keyLen, ivLen int) (key, iv []byte) {
-	key = ExpandLabel(h, trafficSecret, "key", nil, keyLen)
-	iv = ExpandLabel(h, trafficSecret, "iv", nil, ivLen)
-	return key, iv
+	x := newExpander(h, trafficSecret)
+	// One allocation for both; each keeps its own capacity.
+	buf := make([]byte, 0, keyLen+ivLen)
+	key = x.expandLabel(buf, "key", nil, keyLen)
+	iv = x.expandLabel(key[len(key):len(key)], "iv", nil, ivLen)
+	return key[:keyLen:keyLen], iv[:ivLen:ivLen]
 }
 
 // FinishedKey is HKDF-Expand-Label(BaseKey, "finished", "", Hash.length)

@@ -4,16 +4,92 @@ import (
 	"crypto"
 	"crypto/hkdf"
 	"crypto/hmac"
-
-	// The hashes the TLS cipher suites use must be linked in for
-	// crypto.Hash.New to work.
-	_ "crypto/sha256"
-	_ "crypto/sha512"
+	"crypto/sha256"
+	"crypto/sha512"
+	"hash"
+	"sync"
 )
 
 // labelPrefix is prepended to every HKDF-Expand-Label label.
 // RFC 8446, Section 7.1: opaque label<7..255> = "tls13 " + Label;
 const labelPrefix = "tls13 "
+
+// maxHashSize is the largest digest of a TLS 1.3 hash (SHA-384 here,
+// SHA-512 to be safe).
+const maxHashSize = sha512.Size
+
+// scratch is working space for one expansion: the HkdfLabel, the block
+// being computed and the counter byte. It goes to the HMAC, an interface,
+// so it cannot live on the stack; it is pooled instead, so that a
+// derivation allocates only its output and, once per secret, the HMAC.
+type scratch struct {
+	info  [2 + 1 + 255 + 1 + 255]byte
+	block [maxHashSize]byte
+	ctr   [1]byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// expander is HKDF-Expand (RFC 5869, Section 2.3) under one pseudorandom
+// key, whose HMAC (crypto/hmac) is keyed once and reset for every further
+// block or label:
+//
+//	T(0) = empty string
+//	T(i) = HMAC-Hash(PRK, T(i-1) | info | i)
+//	OKM  = first L octets of T(1) | T(2) | ...
+//
+// The stage types keep one per secret, since each secret is expanded under
+// several labels. An expander is not safe for concurrent use.
+type expander struct {
+	h   crypto.Hash
+	prk []byte
+	mac hash.Hash // keyed on first use
+}
+
+// expandLabel is HKDF-Expand-Label (RFC 8446, Section 7.1) appended to
+// dst, which must not alias the scratch space.
+func (e *expander) expandLabel(dst []byte, label string, context []byte, length int) []byte {
+	full := len(labelPrefix) + len(label)
+	if full > 255 || len(context) > 255 || length < 0 || length > 0xffff || length > 255*e.h.Size() {
+		panic("keyschedule: HKDF-Expand-Label input out of range")
+	}
+	s := scratchPool.Get().(*scratch)
+	// struct {
+	//     uint16 length = Length;
+	//     opaque label<7..255> = "tls13 " + Label;
+	//     opaque context<0..255> = Context;
+	// } HkdfLabel;
+	info := append(s.info[:0], byte(length>>8), byte(length), byte(full))
+	info = append(info, labelPrefix...)
+	info = append(info, label...)
+	info = append(info, byte(len(context)))
+	info = append(info, context...)
+
+	if e.mac == nil {
+		e.mac = hmac.New(e.h.New, e.prk)
+	} else {
+		e.mac.Reset()
+	}
+	var prev []byte // T(i-1)
+	want := len(dst) + length
+	for i := 1; len(dst) < want; i++ {
+		if i > 1 {
+			e.mac.Reset()
+		}
+		e.mac.Write(prev)
+		e.mac.Write(info)
+		s.ctr[0] = byte(i)
+		e.mac.Write(s.ctr[:])
+		prev = e.mac.Sum(s.block[:0])
+		dst = append(dst, prev[:min(len(prev), want-len(dst))]...)
+	}
+	clear(s.block[:])
+	scratchPool.Put(s)
+	return dst
+}
+
+// newExpander returns an expander for secret.
+func newExpander(h crypto.Hash, secret []byte) expander { return expander{h: h, prk: secret} }
 
 // ExpandLabel is HKDF-Expand-Label (RFC 8446, Section 7.1):
 //
@@ -24,22 +100,8 @@ const labelPrefix = "tls13 "
 // label or context is longer than the structure can carry or length exceeds
 // 255 * h.Size().
 func ExpandLabel(h crypto.Hash, secret []byte, label string, context []byte, length int) []byte {
-	full := len(labelPrefix) + len(label)
-	if full > 255 || len(context) > 255 || length < 0 || length > 0xffff {
-		panic("keyschedule: HKDF-Expand-Label input out of range")
-	}
-	info := make([]byte, 0, 2+1+full+1+len(context))
-	info = append(info, byte(length>>8), byte(length))
-	info = append(info, byte(full))
-	info = append(info, labelPrefix...)
-	info = append(info, label...)
-	info = append(info, byte(len(context)))
-	info = append(info, context...)
-	out, err := hkdf.Expand(h.New, secret, string(info), length)
-	if err != nil {
-		panic("keyschedule: HKDF-Expand: " + err.Error())
-	}
-	return out
+	e := newExpander(h, secret)
+	return e.expandLabel(make([]byte, 0, length), label, context, length)
 }
 
 // DeriveSecret is Derive-Secret (RFC 8446, Section 7.1):
@@ -51,6 +113,11 @@ func DeriveSecret(h crypto.Hash, secret []byte, label string, transcriptHash []b
 	return ExpandLabel(h, secret, label, transcriptHash, h.Size())
 }
 
+// deriveSecret is DeriveSecret with the expander of secret.
+func (e *expander) deriveSecret(label string, transcriptHash []byte) []byte {
+	return e.expandLabel(make([]byte, 0, e.h.Size()), label, transcriptHash, e.h.Size())
+}
+
 // extract is HKDF-Extract(salt, IKM).
 func extract(h crypto.Hash, salt, ikm []byte) []byte {
 	out, err := hkdf.Extract(h.New, ikm, salt)
@@ -60,8 +127,24 @@ func extract(h crypto.Hash, salt, ikm []byte) []byte {
 	return out
 }
 
+// Hash("") for the TLS hashes, computed once.
+var (
+	emptySHA256 = sha256.Sum256(nil)
+	emptySHA384 = sha512.Sum384(nil)
+	emptySHA512 = sha512.Sum512(nil)
+)
+
 // emptyHash returns Hash("") for h, the transcript hash of no messages.
+// The result is shared: callers must not modify it.
 func emptyHash(h crypto.Hash) []byte {
+	switch h {
+	case crypto.SHA256:
+		return emptySHA256[:len(emptySHA256):len(emptySHA256)]
+	case crypto.SHA384:
+		return emptySHA384[:len(emptySHA384):len(emptySHA384)]
+	case crypto.SHA512:
+		return emptySHA512[:len(emptySHA512):len(emptySHA512)]
+	}
 	return h.New().Sum(nil)
 }
 

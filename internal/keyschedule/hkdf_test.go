@@ -1,0 +1,68 @@
+package keyschedule
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/hkdf"
+	"testing"
+)
+
+// hkdfLabel builds the HkdfLabel structure independently of expandLabel.
+func hkdfLabel(label string, context []byte, length int) string {
+	b := []byte{byte(length >> 8), byte(length), byte(len("tls13 ") + len(label))}
+	b = append(b, "tls13 "+label...)
+	b = append(b, byte(len(context)))
+	return string(append(b, context...))
+}
+
+// TestExpandLabelAgainstCryptoHKDF checks the expander, fresh and reused
+// across labels, against crypto/hkdf for every length from 0 to several
+// blocks.
+func TestExpandLabelAgainstCryptoHKDF(t *testing.T) {
+	for _, h := range []crypto.Hash{crypto.SHA256, crypto.SHA384} {
+		secret := bytes.Repeat([]byte{0x5a}, h.Size())
+		reused := newExpander(h, secret)
+		for length := 0; length <= 4*h.Size()+3; length++ {
+			for _, context := range [][]byte{nil, []byte("context"), bytes.Repeat([]byte{1}, 255)} {
+				want, err := hkdf.Expand(h.New, secret, hkdfLabel("lbl", context, length), length)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := ExpandLabel(h, secret, "lbl", context, length); !bytes.Equal(got, want) {
+					t.Fatalf("%v length %d: ExpandLabel %x, want %x", h, length, got, want)
+				}
+				if got := reused.expandLabel([]byte("prefix"), "lbl", context, length); !bytes.Equal(got[6:], want) || string(got[:6]) != "prefix" {
+					t.Fatalf("%v length %d: reused expander %x, want prefix + %x", h, length, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestKeyScheduleAllocations keeps the derivations cheap: one HMAC per
+// secret, pooled scratch space.
+func TestKeyScheduleAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are not meaningful under the race detector")
+	}
+	h := crypto.SHA256
+	secret := bytes.Repeat([]byte{7}, 32)
+	th := bytes.Repeat([]byte{9}, 32)
+	ms := NewEarlySecret(h, nil).HandshakeSecret(secret).MasterSecret()
+	ms.ClientApplicationTrafficSecret(th) // keys the stage's HMAC
+	ms.ServerApplicationTrafficSecret(th) // first reset: HMAC state saved
+	cases := []struct {
+		name string
+		max  float64
+		f    func()
+	}{
+		{"ExpandLabel", 6, func() { ExpandLabel(h, secret, "c hs traffic", th, 32) }},
+		{"TrafficKey", 9, func() { TrafficKey(h, secret, 16, 12) }},
+		{"stage derivation", 1, func() { ms.ExporterMasterSecret(th) }},
+	}
+	for _, c := range cases {
+		if n := testing.AllocsPerRun(50, c.f); n > c.max {
+			t.Errorf("%s: %v allocations, want at most %v", c.name, n, c.max)
+		}
+	}
+}
