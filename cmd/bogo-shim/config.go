@@ -77,6 +77,12 @@ func (c *testConfig) hushConfig() (*hush.Config, error) {
 		EnableRSAKeyExchange: true,
 		ServerName:           c.hostName,
 		SignatureSchemes:     c.verifyPrefs,
+		// BoringSSL's max_cert_list bounds every handshake message.
+		MaxHandshakeMessageSize: c.maxCertList,
+	}
+	if c.exportTrafficSecrets {
+		c.keyLog = new(keyLogCapture)
+		cfg.KeyLogWriter = c.keyLog
 	}
 
 	// BoringSSL tries the credentials added with -new-x509-credential in

@@ -104,6 +104,12 @@ func exchange(tc *hush.Conn, c *testConfig, isResume bool) error {
 		}
 	}
 
+	if c.exportTrafficSecrets {
+		if err := writeTrafficSecrets(tc, c.keyLog, c.server); err != nil {
+			return err
+		}
+	}
+
 	if c.writeDifferentRecordSizes {
 		buf := make([]byte, 32769)
 		for i := range buf {

@@ -123,6 +123,11 @@ type testConfig struct {
 	failCertCallback          bool
 	rejectALPN                bool
 	reverifyOnResume          bool
+	exportTrafficSecrets      bool
+	maxCertList               int
+
+	// keyLog captures hush's key log for -export-traffic-secrets.
+	keyLog *keyLogCapture
 }
 
 // credential is one certificate chain with its key and stapled data.
@@ -271,9 +276,14 @@ var flags = map[string]flagSpec{
 	// The old client certificate callback supplies the leaf alone.
 	"-use-old-client-cert-callback": {kindBool, func(c *testConfig, v flagValue) error { c.useOldClientCertCallback = true; return nil }},
 
-	"-export-keying-material":       {kindInt, func(c *testConfig, v flagValue) error { c.exportKeyingMaterial = v.i; return nil }},
-	"-export-label":                 {kindString, func(c *testConfig, v flagValue) error { c.exportLabel = v.s; return nil }},
-	"-export-context":               {kindString, func(c *testConfig, v flagValue) error { c.exportContext = v.s; return nil }},
+	"-export-keying-material": {kindInt, func(c *testConfig, v flagValue) error { c.exportKeyingMaterial = v.i; return nil }},
+	"-export-label":           {kindString, func(c *testConfig, v flagValue) error { c.exportLabel = v.s; return nil }},
+	"-export-context":         {kindString, func(c *testConfig, v flagValue) error { c.exportContext = v.s; return nil }},
+	// The traffic secrets come from hush's key log (Config.KeyLogWriter).
+	"-export-traffic-secrets": {kindBool, func(c *testConfig, v flagValue) error { c.exportTrafficSecrets = true; return nil }},
+	// BoringSSL's max_cert_list bounds every handshake message, as
+	// Config.MaxHandshakeMessageSize does.
+	"-max-cert-list":                {kindInt, func(c *testConfig, v flagValue) error { c.maxCertList = v.i; return nil }},
 	"-use-export-context":           {kindBool, func(c *testConfig, v flagValue) error { c.useExportContext = true; return nil }},
 	"-use-exporter-between-reads":   {kindBool, func(c *testConfig, v flagValue) error { c.useExporterBetweenReads = true; return nil }},
 	"-shim-writes-first":            {kindBool, func(c *testConfig, v flagValue) error { c.shimWritesFirst = true; return nil }},

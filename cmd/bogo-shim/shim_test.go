@@ -403,3 +403,26 @@ func TestSignatureSchemeFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteTrafficSecrets(t *testing.T) {
+	k := new(keyLogCapture)
+	io.WriteString(k, "CLIENT_HANDSHAKE_TRAFFIC_SECRET 00 0101\n")
+	io.WriteString(k, "CLIENT_TRAFFIC_SECRET_0 00 aaaa\nSERVER_TRAFFIC_SECRET_0 00 bbbb\n")
+	var out bytes.Buffer
+	if err := writeTrafficSecrets(&out, k, false); err != nil {
+		t.Fatal(err)
+	}
+	if want := []byte{2, 0, 0xbb, 0xbb, 0xaa, 0xaa}; !bytes.Equal(out.Bytes(), want) {
+		t.Errorf("client wrote %x, want %x", out.Bytes(), want)
+	}
+	out.Reset()
+	if err := writeTrafficSecrets(&out, k, true); err != nil {
+		t.Fatal(err)
+	}
+	if want := []byte{2, 0, 0xaa, 0xaa, 0xbb, 0xbb}; !bytes.Equal(out.Bytes(), want) {
+		t.Errorf("server wrote %x, want %x", out.Bytes(), want)
+	}
+	if err := writeTrafficSecrets(&out, new(keyLogCapture), false); err == nil {
+		t.Error("no error with an empty key log")
+	}
+}
