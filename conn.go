@@ -1,6 +1,7 @@
 package hush
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -222,7 +223,9 @@ func (c *Conn) runHandshake() error {
 	// A copy: the machine (settings, transcript, last messages) can then
 	// be collected, which matters for idle connections.
 	result := *m.Result()
+	detachResult(&result)
 	c.result = &result
+	c.keyLogRandom = result.ClientRandom
 	c.setMachine(nil)
 	if cache := c.config.ClientSessionCache; c.isClient && cache != nil {
 		switch {
@@ -286,22 +289,25 @@ func (c *Conn) apply(m *handshake.Machine, actions []handshake.Action) error {
 			c.out.buf = append(c.out.buf, 1)
 			c.out.Unlock()
 		case handshake.ActFlush:
-			c.out.Lock()
-			err = c.flushLocked()
-			c.out.Unlock()
-			c.emitTraces()
-			// Our flight is out and the peer's answer can only follow it:
-			// handshake bytes already buffered were sent before the peer saw
-			// our flight, which the protocol never allows (RFC 8446,
-			// Section 5.1 for key changes; a ClientHello or a
-			// HelloRetryRequest must end its record likewise).
-			if err == nil && !m.Done() {
+			// The peer's answer to this flight can only follow it: handshake
+			// bytes already buffered were sent before the peer saw our
+			// flight, which the protocol never allows (RFC 8446, Section 5.1
+			// for key changes; a ClientHello or a HelloRetryRequest must end
+			// its record likewise). Checked before the flight goes out.
+			if !m.Done() {
 				c.in.Lock()
 				if c.in.hs != nil && c.in.hs.Buffered() != 0 {
 					err = alert.New(alert.UnexpectedMessage, "handshake data received ahead of our flight")
 				}
 				c.in.Unlock()
+				if err != nil {
+					break
+				}
 			}
+			c.out.Lock()
+			err = c.flushLocked()
+			c.out.Unlock()
+			c.emitTraces()
 		case handshake.ActWriteKeys:
 			c.out.Lock()
 			c.out.packHandshake()
@@ -430,4 +436,23 @@ func (c *Conn) ConnectionState() ConnectionState {
 		return ConnectionState{}
 	}
 	return c.stateFrom(c.result, false)
+}
+
+// detachResult gives r its own copies of the fields that point into
+// received handshake messages (the randoms, stapled OCSP and SCTs), so
+// that an established connection does not keep those messages alive.
+func detachResult(r *handshake.Result) {
+	randoms := make([]byte, 0, len(r.ClientRandom)+len(r.ServerRandom))
+	randoms = append(randoms, r.ClientRandom...)
+	randoms = append(randoms, r.ServerRandom...)
+	n := len(r.ClientRandom)
+	r.ClientRandom, r.ServerRandom = randoms[:n:n], randoms[n:]
+	r.OCSPResponse = bytes.Clone(r.OCSPResponse)
+	if r.SCTs != nil {
+		scts := make([][]byte, len(r.SCTs))
+		for i, s := range r.SCTs {
+			scts[i] = bytes.Clone(s)
+		}
+		r.SCTs = scts
+	}
 }

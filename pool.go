@@ -31,19 +31,23 @@ func putRecordBuf(b []byte) {
 }
 
 // releaseReadBuf gives the read buffer back when nothing is buffered in it,
-// and drops a handshake reassembler that holds nothing. c.in is locked.
+// and drops a handshake reassembler that holds nothing once the handshake
+// is over (a post-handshake message makes a new one). c.in is locked.
 func (c *Conn) releaseReadBuf() {
 	in := &c.in
-	if in.start != in.end || len(in.plain) != 0 || in.raw == nil {
+	if in.start != in.end || len(in.plain) != 0 {
+		return
+	}
+	if in.hs != nil && in.machine == nil && in.hs.Buffered() == 0 {
+		in.hs = nil
+	}
+	if in.raw == nil {
 		return
 	}
 	putRecordBuf(in.raw)
 	in.raw = nil
 	in.plain = nil // an empty slice still pins the buffer
 	in.start, in.end = 0, 0
-	if in.hs != nil && in.machine == nil && in.hs.Buffered() == 0 {
-		in.hs = nil
-	}
 }
 
 // acquireWriteBuf makes sure the write buffer is a pooled one. c.out is
@@ -77,6 +81,7 @@ func (c *Conn) takeHandshakeBufs() {
 	c.out.Unlock()
 }
 
+// releaseHandshakeBufs is the end of takeHandshakeBufs.
 func (c *Conn) releaseHandshakeBufs() {
 	c.in.Lock()
 	c.releaseReadBuf()

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -14,8 +15,15 @@ import (
 // idleParkDelay is how long a Read waits on a silent connection before the
 // AEAD states of both directions are parked (record.Protector.Park): long
 // enough that a busy connection never rebuilds them, short enough that an
-// idle one soon costs only its keys.
-const idleParkDelay = 50 * time.Millisecond
+// idle one soon costs only its keys. One sweeper goroutine for the whole
+// process does the parking (see idleSweeper), every idleSweepEvery; a
+// connection is parked on the idleParkAfter-th sweep after it fell silent,
+// so between idleParkDelay and idleParkDelay+idleSweepEvery of silence.
+const (
+	idleParkDelay  = 50 * time.Millisecond
+	idleSweepEvery = idleParkDelay / 2
+	idleParkAfter  = uint64(idleParkDelay/idleSweepEvery) + 1
+)
 
 // idleReader waits for a TCP connection to become readable without
 // holding a read buffer: through syscall.RawConn it tries a non-blocking
@@ -33,11 +41,23 @@ type idleReader struct {
 	errn error
 
 	// While waiting is true the reading goroutine is parked in the poller
-	// and does not touch c.in, whose lock it holds: the timer may then
+	// and does not touch c.in, whose lock it holds: the sweeper may then
 	// park the read Protector. mu orders the two goroutines.
 	mu      sync.Mutex
 	waiting bool
-	timer   *time.Timer
+	since   uint64 // the sweeper's epoch when waiting began
+	listed  bool   // in idleSweeper.readers; guarded by idleSweeper.mu
+}
+
+// idleSweeper parks the protectors of connections that have been waiting
+// for idleParkDelay. One goroutine serves every connection, and runs only
+// while some connection waits, so an idle connection costs no timer and no
+// goroutine of its own.
+var idleSweeper struct {
+	mu      sync.Mutex
+	readers []*idleReader // waiting, or were when listed
+	running bool
+	epoch   atomic.Uint64 // sweeps done
 }
 
 // readIdle reads into a pooled read buffer, waiting without one. ok is
@@ -110,16 +130,24 @@ func (r *idleReader) read(fd uintptr) bool {
 	}
 }
 
-// suspend marks the reader as waiting and arms the parking timer.
+// suspend marks the reader as waiting and makes sure the sweeper will look
+// at it.
 func (r *idleReader) suspend() {
 	r.mu.Lock()
 	r.waiting = true
+	r.since = idleSweeper.epoch.Load()
 	r.mu.Unlock()
-	if r.timer == nil {
-		r.timer = time.AfterFunc(idleParkDelay, r.park)
-	} else {
-		r.timer.Reset(idleParkDelay)
+	sw := &idleSweeper
+	sw.mu.Lock()
+	if !r.listed {
+		r.listed = true
+		sw.readers = append(sw.readers, r)
 	}
+	if !sw.running {
+		sw.running = true
+		go sweepIdle()
+	}
+	sw.mu.Unlock()
 }
 
 // resume ends a wait: from here on the reading goroutine owns c.in again.
@@ -130,17 +158,56 @@ func (r *idleReader) resume() {
 	r.mu.Lock()
 	r.waiting = false
 	r.mu.Unlock()
-	r.timer.Stop()
 }
 
-// park runs on the timer: the connection has been silent for
-// idleParkDelay. The read Protector is parked if the reader still waits;
-// the write Protector too, unless a Write is under way.
-func (r *idleReader) park() {
+// sweepIdle is the sweeper goroutine: every idleSweepEvery it parks the
+// readers that have waited long enough and drops from its list those that
+// are parked or no longer waiting. It exits when the list is empty.
+func sweepIdle() {
+	for {
+		time.Sleep(idleSweepEvery)
+		if !sweepOnce() {
+			return
+		}
+	}
+}
+
+// sweepOnce is one sweep; it reports whether the sweeper must go on.
+func sweepOnce() bool {
+	sw := &idleSweeper
+	epoch := sw.epoch.Add(1)
+	sw.mu.Lock()
+	defer sw.mu.Unlock()
+	kept := sw.readers[:0]
+	for _, r := range sw.readers {
+		if r.sweep(epoch) {
+			kept = append(kept, r)
+		} else {
+			r.listed = false
+		}
+	}
+	clear(sw.readers[len(kept):]) // no stale pointers keep connections alive
+	sw.readers = kept
+	if len(kept) == 0 {
+		sw.readers = nil // an empty list keeps no array
+		sw.running = false
+		return false
+	}
+	return true
+}
+
+// sweep parks the reader's protectors if it has waited idleParkDelay, and
+// reports whether it must stay on the list (it waits, not yet parked). The
+// read Protector is parked while the reader waits; the write Protector
+// too, unless a Write is under way.
+func (r *idleReader) sweep(epoch uint64) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !r.waiting {
-		return
+		return false
+	}
+	if epoch-r.since < idleParkAfter {
+		return true
 	}
 	c := r.c
 	if c.in.prot != nil {
@@ -152,4 +219,5 @@ func (r *idleReader) park() {
 		}
 		c.out.Unlock()
 	}
+	return false
 }
