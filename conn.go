@@ -422,6 +422,7 @@ func (c *Conn) flushLocked() error {
 	}
 	_, err := c.conn.Write(c.out.buf)
 	c.out.buf = c.out.buf[:0]
+	c.out.releaseWriteBuf()
 	if err != nil {
 		return err
 	}

@@ -1096,7 +1096,8 @@ func hostileServerRows() []hostileRow {
 				r.sendHandshake(r.clientHello(func(ch *wire.ClientHello) {
 					ch.SupportedVersions = nil
 					ch.CipherSuites = []uint16{hush.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}
-					ch.SupportedGroups = []uint16{kex.X25519}
+					// P-256 for the certificate's curve (RFC 8422, Section 5.1).
+					ch.SupportedGroups = []uint16{kex.X25519, kex.P256}
 					ch.SupportedPoints = []uint8{0}
 					ch.ExtendedMasterSecret = true
 					ch.SecureRenegotiationSupported = true

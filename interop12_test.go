@@ -59,8 +59,11 @@ func TestInteropCryptoTLS12Matrix(t *testing.T) {
 					exchange(t, client, server, 1<<20)
 				})
 				t.Run("hush-server/"+name, func(t *testing.T) {
+					// The certificate's curve (P-256) must be among the
+					// client's groups (RFC 8422, Section 5.1); the hush
+					// server's own preference picks the ECDHE group.
 					cc := &tls.Config{ServerName: "example.com", RootCAs: chain.RootPool, MaxVersion: tls.VersionTLS12,
-						CipherSuites: []uint16{s.id}, CurvePreferences: []tls.CurveID{tlsGroup(group)}}
+						CipherSuites: []uint16{s.id}, CurvePreferences: []tls.CurveID{tlsGroup(group), tls.CurveP256}}
 					sc := &hush.Config{Certificates: []hush.Certificate{hushCert(chain)}, CurvePreferences: []hush.CurveID{group}}
 					if mutual {
 						cc.Certificates = []tls.Certificate{tlsCert(clientChain)}
@@ -216,7 +219,7 @@ func TestFallbackSCSV(t *testing.T) {
 		}
 		ch := &wire.ClientHello{
 			LegacyVersion: wire.VersionTLS12, Random: make([]byte, 32), CipherSuites: suitesOffered,
-			LegacyCompressionMethods: []uint8{0}, SupportedGroups: []uint16{uint16(hush.X25519)}, SupportedPoints: []uint8{0},
+			LegacyCompressionMethods: []uint8{0}, SupportedGroups: []uint16{uint16(hush.X25519), uint16(hush.CurveP256)}, SupportedPoints: []uint8{0},
 			SignatureAlgorithms: []uint16{0x0403}, ExtendedMasterSecret: true, SecureRenegotiationSupported: true,
 		}
 		a, b := testutil.TCPPipe(t)

@@ -144,6 +144,8 @@ func (c *client12) newSession12(ticket []byte, lifetime uint32) *SessionState {
 		PeerCertificates: res.rawPeerCertificates,
 		parsed:           res.PeerCertificates,
 		verified:         res.VerifiedChains,
+		ocsp:             res.OCSPResponse,
+		scts:             res.SCTs,
 	}
 	if lifetime > 0 {
 		sess.Lifetime = min(time.Duration(lifetime)*time.Second, maxTicketLifetime)

@@ -332,7 +332,11 @@ func scenarios(t *testing.T) []scenario {
 	}
 	{
 		cp, sp := tls12(ecdsa, suites.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256)
-		cp.CurvePreferences = []uint16{kex.P384}
+		// The certificate is P-256, so the client must list P-256 too (RFC
+		// 8422, Section 5.1); the server's preference makes P-384 the
+		// ECDHE group.
+		cp.CurvePreferences = []uint16{kex.P384, kex.P256}
+		sp.CurvePreferences = []uint16{kex.P384}
 		out = append(out, scenario{
 			name: "TLS12/ECDHE-ECDSA/ChaCha20/P384", cp: cp, sp: sp,
 			version: wire.VersionTLS12, suite: suites.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, group: kex.P384,

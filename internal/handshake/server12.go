@@ -75,6 +75,11 @@ func (hs *shared) serverHello12(ch *wire.ClientHello) (state, error) {
 		if !keyFitsSuite(pub, s) {
 			return false
 		}
+		// RFC 8422, Section 5.1: no ECDSA suite with a certificate on a
+		// curve the client did not offer.
+		if s.KeyExchange == suites.KeyExchangeECDHE_ECDSA && !ecdsaCurveOffered(pub, ch.SupportedGroups) {
+			return false
+		}
 		return s.KeyExchange == suites.KeyExchangeRSA || group != 0 && signErr == nil
 	})
 	if suite == nil {

@@ -40,6 +40,11 @@ type SessionState struct {
 	// Parsed, client side only (not serialized).
 	parsed   []*x509.Certificate
 	verified [][]*x509.Certificate
+	// What the original handshake reported, client side only, so a
+	// resumption reports the same (RFC 6962, Section 3.3: SCTs belong to
+	// the session): the stapled OCSP response and the SCTs.
+	ocsp []byte
+	scts [][]byte
 
 	// Client side: the ticket (or TLS 1.2 session ID) that names the
 	// session to the server.
@@ -162,6 +167,9 @@ func (hs *shared) adoptSession(sess *SessionState) error {
 	res.VerifiedChains = sess.verified
 	res.rawPeerCertificates = sess.PeerCertificates
 	res.AuthTime = sess.AuthTime
+	if hs.p.IsClient {
+		res.OCSPResponse, res.SCTs = sess.ocsp, sess.scts
+	}
 	return nil
 }
 
@@ -186,6 +194,8 @@ func (r *Result) NewClientSession13(ticket []byte, lifetime, ageAdd uint32, nonc
 		PeerCertificates: r.rawPeerCertificates,
 		parsed:           r.PeerCertificates,
 		verified:         r.VerifiedChains,
+		ocsp:             r.OCSPResponse,
+		scts:             r.SCTs,
 		Ticket:           ticket,
 	}
 }

@@ -27,16 +27,29 @@ func newShared(p *Params) *shared {
 	return hs
 }
 
+// flightActions is the room made for one flight's actions at once: a
+// TLS 1.3 server's first flight has about this many, so the list is
+// allocated once rather than grown.
+const flightActions = 16
+
+// push appends an action to the outbox.
+func (hs *shared) push(a Action) {
+	if hs.out == nil {
+		hs.out = make([]Action, 0, flightActions)
+	}
+	hs.out = append(hs.out, a)
+}
+
 // send queues a handshake message and adds it to the transcript.
 func (hs *shared) send(msg []byte) {
 	hs.transcript.Write(msg)
-	hs.out = append(hs.out, Action{Kind: ActSend, Data: msg})
+	hs.push(Action{Kind: ActSend, Data: msg})
 }
 
-func (hs *shared) act(a Action) { hs.out = append(hs.out, a) }
+func (hs *shared) act(a Action) { hs.push(a) }
 
 func (hs *shared) keyLog(label string, secret []byte) {
-	hs.out = append(hs.out, Action{Kind: ActKeyLog, Label: label, Data: secret})
+	hs.push(Action{Kind: ActKeyLog, Label: label, Data: secret})
 }
 
 func (hs *shared) take() []Action {
