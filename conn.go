@@ -40,6 +40,7 @@ type Conn struct {
 
 	closed        atomic.Bool
 	writeDeadline atomic.Int64 // unix nanoseconds of the user's write deadline, 0 when none
+	readDeadline  atomic.Int64 // likewise for reads
 	keyLogRandom  []byte
 
 	keyUpdatesInRow       int                // received without application data between them; c.in locked
@@ -78,11 +79,15 @@ func (c *Conn) RemoteAddr() net.Addr { return c.conn.RemoteAddr() }
 // SetDeadline sets the read and write deadlines.
 func (c *Conn) SetDeadline(t time.Time) error {
 	c.storeWriteDeadline(t)
+	c.readDeadline.Store(toNanos(t))
 	return c.conn.SetDeadline(t)
 }
 
 // SetReadDeadline sets the read deadline.
-func (c *Conn) SetReadDeadline(t time.Time) error { return c.conn.SetReadDeadline(t) }
+func (c *Conn) SetReadDeadline(t time.Time) error {
+	c.readDeadline.Store(toNanos(t))
+	return c.conn.SetReadDeadline(t)
+}
 
 // SetWriteDeadline sets the write deadline. A Write that times out leaves
 // the stream in an unknown state, so it is fatal for the connection.
@@ -91,12 +96,28 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 	return c.conn.SetWriteDeadline(t)
 }
 
-func (c *Conn) storeWriteDeadline(t time.Time) {
+func (c *Conn) storeWriteDeadline(t time.Time) { c.writeDeadline.Store(toNanos(t)) }
+
+func toNanos(t time.Time) int64 {
 	if t.IsZero() {
-		c.writeDeadline.Store(0)
-	} else {
-		c.writeDeadline.Store(t.UnixNano())
+		return 0
 	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
+}
+
+// earliest returns the sooner of t and the deadline n (0 = none).
+func earliest(t time.Time, n int64) time.Time {
+	if n != 0 && n < t.UnixNano() {
+		return time.Unix(0, n)
+	}
+	return t
 }
 
 // Handshake runs the handshake if it has not run yet. Most programs need
@@ -127,6 +148,13 @@ func (c *Conn) HandshakeContext(ctx context.Context) (err error) {
 			close(done)
 			if ctxErr := <-interrupted; ctxErr != nil && err != nil {
 				err = ctxErr
+				// Later calls report the cancellation too, not the closed
+				// connection it caused.
+				c.handshakeMu.Lock()
+				if !c.handshakeDone.Load() {
+					c.handshakeErr = ctxErr
+				}
+				c.handshakeMu.Unlock()
 			}
 		}()
 	}
@@ -146,15 +174,15 @@ func (c *Conn) HandshakeContext(ctx context.Context) (err error) {
 // apply the actions, until the machine is done.
 func (c *Conn) runHandshake() error {
 	if !c.isClient && c.config.HandshakeTimeout > 0 {
-		deadline := time.Now().Add(c.config.HandshakeTimeout)
-		_ = c.conn.SetDeadline(deadline)
+		// The handshake bound applies on top of the application's own
+		// deadlines: whichever comes first wins, and the application's are
+		// restored afterwards.
+		bound := time.Now().Add(c.config.HandshakeTimeout)
+		_ = c.conn.SetReadDeadline(earliest(bound, c.readDeadline.Load()))
+		_ = c.conn.SetWriteDeadline(earliest(bound, c.writeDeadline.Load()))
 		defer func() {
-			_ = c.conn.SetReadDeadline(time.Time{})
-			if wd := c.writeDeadline.Load(); wd != 0 {
-				_ = c.conn.SetWriteDeadline(time.Unix(0, wd))
-			} else {
-				_ = c.conn.SetWriteDeadline(time.Time{})
-			}
+			_ = c.conn.SetReadDeadline(fromNanos(c.readDeadline.Load()))
+			_ = c.conn.SetWriteDeadline(fromNanos(c.writeDeadline.Load()))
 		}()
 	}
 	params, err := c.config.params(c.isClient)
