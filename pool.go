@@ -17,17 +17,32 @@ const recordBufLen = 4 * (record.HeaderLen + record.MaxCiphertext13)
 // they start and give it back when they leave nothing buffered in it.
 var recordBufs = sync.Pool{New: func() any { return new([recordBufLen]byte) }}
 
+// handshakeBufs holds the smaller read buffers of handshakes: one record
+// and room to read ahead (rawBufSize). A server waiting for a ClientHello
+// holds one, no larger than before pooling.
+var handshakeBufs = sync.Pool{New: func() any { return new([rawBufSize]byte) }}
+
+// pendingBufLen is the room a handshake's outgoing messages get before
+// they are packed into records: a flight with a certificate chain of a few
+// kilobytes fits.
+const pendingBufLen = 4 << 10
+
+// pendingBufs holds the buffers handshakes collect their outgoing messages
+// in (outHalf.hsPending).
+var pendingBufs = sync.Pool{New: func() any { return new([pendingBufLen]byte) }}
+
 // getRecordBuf returns a buffer of recordBufLen bytes.
 func getRecordBuf() []byte { return recordBufs.Get().(*[recordBufLen]byte)[:] }
 
-// putRecordBuf returns b to the pool when it is one of the pool's buffers
-// (or as large); smaller buffers, from the handshake, are left to the
-// garbage collector.
+// putRecordBuf returns b to the pool it came from (or that its size fits);
+// other buffers are left to the garbage collector.
 func putRecordBuf(b []byte) {
-	if cap(b) < recordBufLen {
-		return
+	switch {
+	case cap(b) >= recordBufLen:
+		recordBufs.Put((*[recordBufLen]byte)(b[:recordBufLen]))
+	case cap(b) == rawBufSize:
+		handshakeBufs.Put((*[rawBufSize]byte)(b[:rawBufSize]))
 	}
-	recordBufs.Put((*[recordBufLen]byte)(b[:recordBufLen]))
 }
 
 // releaseReadBuf gives the read buffer back when nothing is buffered in it,
@@ -66,18 +81,23 @@ func (o *outHalf) releaseWriteBuf() {
 	}
 }
 
-// takeHandshakeBufs gives the handshake pooled read and write buffers, so
-// that a handshake allocates none; releaseHandshakeBufs gives them back
-// once it is over, unless the peer's next records are already buffered.
+// takeHandshakeBufs gives the handshake a pooled read buffer (the write
+// side takes one for each flight, see packHandshake and flushLocked), so
+// that a handshake allocates no buffer; releaseHandshakeBufs gives them
+// back once it is over, unless the peer's next records are already
+// buffered.
 func (c *Conn) takeHandshakeBufs() {
 	c.in.Lock()
 	if c.in.raw == nil {
-		c.in.raw = getRecordBuf()
+		c.in.raw = handshakeBufs.Get().(*[rawBufSize]byte)[:]
 		c.in.start, c.in.end = 0, 0
 	}
 	c.in.Unlock()
 	c.out.Lock()
-	c.out.acquireWriteBuf()
+	c.out.handshaking = true
+	if c.out.hsPending == nil {
+		c.out.hsPending = pendingBufs.Get().(*[pendingBufLen]byte)[:0]
+	}
 	c.out.Unlock()
 }
 
@@ -87,6 +107,13 @@ func (c *Conn) releaseHandshakeBufs() {
 	c.releaseReadBuf()
 	c.in.Unlock()
 	c.out.Lock()
+	c.out.handshaking = false
+	if len(c.out.hsPending) == 0 {
+		if cap(c.out.hsPending) == pendingBufLen {
+			pendingBufs.Put((*[pendingBufLen]byte)(c.out.hsPending[:pendingBufLen]))
+		}
+		c.out.hsPending = nil
+	}
 	c.out.releaseWriteBuf()
 	c.out.Unlock()
 }

@@ -17,6 +17,10 @@ type outHalf struct {
 	buf       []byte            // sealed records waiting to be written
 	hsPending []byte            // handshake messages waiting to be packed into records
 	closed    bool              // close_notify sent
+	// handshaking: the handshake runs, so records are packed into pooled
+	// buffers (flushLocked gives them back) and hsPending keeps its array
+	// from one flight to the next.
+	handshaking bool
 	// keyUpdateAnswered: a KeyUpdate went out in answer to a request and
 	// no application data since (one answer covers a run of requests).
 	keyUpdateAnswered bool
@@ -42,12 +46,19 @@ func (o *outHalf) sealRecord(typ uint8, payload []byte) {
 // current protection, several messages per record and at most 2^14 bytes
 // each (RFC 8446, Section 5.1).
 func (o *outHalf) packHandshake() {
-	for len(o.hsPending) > 0 {
-		n := min(len(o.hsPending), record.MaxPlaintext)
-		o.sealRecord(record.TypeHandshake, o.hsPending[:n])
-		o.hsPending = o.hsPending[n:]
+	if o.handshaking {
+		o.acquireWriteBuf()
 	}
-	o.hsPending = nil
+	for p := o.hsPending; len(p) > 0; {
+		n := min(len(p), record.MaxPlaintext)
+		o.sealRecord(record.TypeHandshake, p[:n])
+		p = p[n:]
+	}
+	if o.handshaking {
+		o.hsPending = o.hsPending[:0]
+	} else {
+		o.hsPending = nil
+	}
 }
 
 var errShutdown = errors.New("hush: write after CloseWrite or Close")

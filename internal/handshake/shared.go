@@ -27,15 +27,17 @@ func newShared(p *Params) *shared {
 	return hs
 }
 
-// flightActions is the room made for one flight's actions at once: a
-// TLS 1.3 server's first flight has about this many, so the list is
-// allocated once rather than grown.
-const flightActions = 16
+// outboxRoom is how many actions the outbox makes room for at a time:
+// about a whole handshake's worth for one side, so the outbox is
+// allocated once or twice rather than grown for every flight.
+const outboxRoom = 16
 
 // push appends an action to the outbox.
 func (hs *shared) push(a Action) {
-	if hs.out == nil {
-		hs.out = make([]Action, 0, flightActions)
+	if len(hs.out) == cap(hs.out) && len(hs.out) < outboxRoom {
+		out := make([]Action, len(hs.out), len(hs.out)+outboxRoom)
+		copy(out, hs.out)
+		hs.out = out
 	}
 	hs.out = append(hs.out, a)
 }
@@ -52,9 +54,16 @@ func (hs *shared) keyLog(label string, secret []byte) {
 	hs.push(Action{Kind: ActKeyLog, Label: label, Data: secret})
 }
 
+// take returns the queued actions. The outbox goes on filling the rest of
+// the same array: what take returned is capped at its length, so nothing
+// written later reaches it.
 func (hs *shared) take() []Action {
-	out := hs.out
-	hs.out = nil
+	n := len(hs.out)
+	if n == 0 {
+		return nil
+	}
+	out := hs.out[:n:n]
+	hs.out = hs.out[n:n]
 	return out
 }
 
