@@ -125,6 +125,7 @@ type testConfig struct {
 	reverifyOnResume          bool
 	exportTrafficSecrets      bool
 	maxCertList               int
+	async                     bool
 
 	// keyLog captures hush's key log for -export-traffic-secrets.
 	keyLog *keyLogCapture
@@ -294,8 +295,10 @@ var flags = map[string]flagSpec{
 	"-no-op-extra-handshake":        {kindBool, func(c *testConfig, v flagValue) error { c.handshakeTwice = true; return nil }},
 	"-write-different-record-sizes": {kindBool, func(c *testConfig, v flagValue) error { c.writeDifferentRecordSizes = true; return nil }},
 	"-read-size":                    {kindInt, func(c *testConfig, v flagValue) error { c.readSize = v.i; return nil }},
-	"-partial-write":                {kindBool, func(c *testConfig, v flagValue) error { return nil }},
-	"-install-ddos-callback":        {kindBool, func(c *testConfig, v flagValue) error { return nil }},
+	// -async: reads and writes one byte at a time (see asyncConn).
+	"-async":                 {kindBool, func(c *testConfig, v flagValue) error { c.async = true; return nil }},
+	"-partial-write":         {kindBool, func(c *testConfig, v flagValue) error { return nil }},
+	"-install-ddos-callback": {kindBool, func(c *testConfig, v flagValue) error { return nil }},
 	"-forbid-renegotiation-after-handshake": {kindBool, func(c *testConfig, v flagValue) error {
 		return nil // hush refuses every renegotiation
 	}},

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -101,7 +102,7 @@ func TestExitCodes(t *testing.T) {
 		{"-port", "1", "-curves", "25497"},     // a draft Kyber group
 		{"-port", "1", "-max-version", "770"},  // TLS 1.1
 		{"-port", "1", "-cipher", "ALL:!3DES"}, // BoringSSL's rule language
-		{"-port", "1", "-on-resume-async"},     // unknown on any connection
+		{"-port", "1", "-on-resume-no-such"},   // unknown on any connection
 	} {
 		errOut.Reset()
 		if code := run(args, io.Discard, &errOut); code != exitUnimplemented {
@@ -218,10 +219,22 @@ func tlsCert(t *testing.T, chain *testutil.Chain) tls.Certificate {
 }
 
 func TestClientEcho(t *testing.T) {
-	for _, version := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
-		t.Run(strconv.Itoa(int(version)), func(t *testing.T) {
+	for _, async := range []bool{false, true} {
+		for _, version := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+			name := strconv.Itoa(int(version))
+			if async {
+				name += "-async"
+			}
+			t.Run(name, func(t *testing.T) { testClientEcho(t, version, async) })
+		}
+	}
+}
+
+func testClientEcho(t *testing.T, version uint16, async bool) {
+	{
+		{
 			chain := testutil.NewChain(t, testutil.ECDSAP256)
-			r := startShim(t,
+			args := []string{
 				"-expect-version", strconv.Itoa(int(version)),
 				"-advertise-alpn", "\x03foo",
 				"-expect-alpn", "foo",
@@ -229,7 +242,11 @@ func TestClientEcho(t *testing.T) {
 				"-shim-writes-first",
 				"-expect-peer-cert-file", writeFile(t, chain.CertPEM),
 				"-verify-peer",
-			)
+			}
+			if async {
+				args = append(args, "-async")
+			}
+			r := startShim(t, args...)
 			server := tls.Server(r.accept(), &tls.Config{
 				Certificates: []tls.Certificate{tlsCert(t, chain)},
 				MinVersion:   version,
@@ -252,7 +269,7 @@ func TestClientEcho(t *testing.T) {
 			if code := r.wait(); code != exitOK {
 				t.Fatalf("exit %d: %s", code, r.stderr.String())
 			}
-		})
+		}
 	}
 }
 
@@ -424,5 +441,53 @@ func TestWriteTrafficSecrets(t *testing.T) {
 	}
 	if err := writeTrafficSecrets(&out, new(keyLogCapture), false); err == nil {
 		t.Error("no error with an empty key log")
+	}
+}
+
+// TestAsyncConn checks that -async's transport moves one byte per call in
+// both directions.
+func TestAsyncConn(t *testing.T) {
+	a, b := net.Pipe()
+	defer a.Close()
+	defer b.Close()
+	ac := asyncConn{a}
+	msg := []byte("fragmented")
+	errc := make(chan error, 1)
+	go func() {
+		n, err := ac.Write(msg)
+		if err == nil && n != len(msg) {
+			err = fmt.Errorf("wrote %d of %d", n, len(msg))
+		}
+		errc <- err
+	}()
+	buf := make([]byte, 64)
+	var got []byte
+	for len(got) < len(msg) {
+		n, err := b.Read(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Fatalf("peer read %d bytes in one call, want 1", n)
+		}
+		got = append(got, buf[:n]...)
+	}
+	if err := <-errc; err != nil || !bytes.Equal(got, msg) {
+		t.Fatalf("got %q, %v", got, err)
+	}
+	go func() { _, err := b.Write(msg); errc <- err }()
+	got = got[:0]
+	for len(got) < len(msg) {
+		n, err := ac.Read(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Fatalf("Read returned %d bytes, want 1", n)
+		}
+		got = append(got, buf[:n]...)
+	}
+	if err := <-errc; err != nil || !bytes.Equal(got, msg) {
+		t.Fatalf("got %q, %v", got, err)
 	}
 }
