@@ -57,7 +57,7 @@ func hushConfigs(h hsCase) (client, server *hush.Config) {
 	client = &hush.Config{
 		RootCAs:          ch.pool,
 		ServerName:       serverName,
-		CurvePreferences: []hush.CurveID{h.group},
+		CurvePreferences: clientGroups(h),
 		MinVersion:       h.version,
 		MaxVersion:       h.version,
 	}
@@ -70,6 +70,18 @@ func hushConfigs(h hsCase) (client, server *hush.Config) {
 	return client, server
 }
 
+// clientGroups is what a client offers in supported_groups: the row's
+// group and, for TLS 1.2 with an ECDSA certificate, P-256 after it, since
+// a TLS 1.2 server may sign only with a certificate on a curve the client
+// listed (RFC 8422, Section 5.1). The server's preference still picks the
+// row's group. Both libraries' clients offer the same list.
+func clientGroups(h hsCase) []hush.CurveID {
+	if h.version == hush.VersionTLS12 && h.key == ecdsaP256 && h.group != hush.CurveP256 {
+		return []hush.CurveID{h.group, hush.CurveP256}
+	}
+	return []hush.CurveID{h.group}
+}
+
 // tlsConfigs returns matching crypto/tls client and server configurations.
 // crypto/tls ignores CipherSuites for TLS 1.3; see tlsPrepare for how the
 // TLS 1.3 suites other than AES-128-GCM are reached.
@@ -80,14 +92,22 @@ func tlsConfigs(h hsCase) (client, server *tls.Config) {
 		CurvePreferences: []tls.CurveID{tls.CurveID(h.group)},
 		MinVersion:       h.version,
 		MaxVersion:       h.version,
-		// hush has no session resumption yet, so its servers send no
-		// NewSessionTicket; keep crypto/tls's servers to the same work.
+		// A hush server sends a NewSessionTicket only to a client that
+		// can keep it (psk_key_exchange_modes, sent by clients with a
+		// session cache); a crypto/tls server sends one to every TLS 1.3
+		// client. The full-handshake rows have no session cache, so this
+		// keeps crypto/tls's servers to the same work. The resumed rows
+		// (resume_test.go) turn tickets on for both.
 		SessionTicketsDisabled: true,
+	}
+	var groups []tls.CurveID
+	for _, g := range clientGroups(h) {
+		groups = append(groups, tls.CurveID(g))
 	}
 	client = &tls.Config{
 		RootCAs:          ch.pool,
 		ServerName:       serverName,
-		CurvePreferences: []tls.CurveID{tls.CurveID(h.group)},
+		CurvePreferences: groups,
 		MinVersion:       h.version,
 		MaxVersion:       h.version,
 	}
@@ -174,21 +194,23 @@ func newMaker(lib string, h hsCase) maker {
 	return func(rc, rs net.Conn) (conn, conn) { return tls.Client(rc, cc), tls.Server(rs, sc) }
 }
 
-// negotiated returns the version and suite a connection agreed on.
-func negotiated(c conn) (version, suite uint16) {
+// negotiated returns the version, suite and key exchange group a
+// connection agreed on.
+func negotiated(c conn) (version, suite uint16, group hush.CurveID) {
 	switch c := c.(type) {
 	case *hush.Conn:
 		cs := c.ConnectionState()
-		return cs.Version, cs.CipherSuite
+		return cs.Version, cs.CipherSuite, cs.CurveID
 	case *tls.Conn:
 		cs := c.ConnectionState()
-		return cs.Version, cs.CipherSuite
+		return cs.Version, cs.CipherSuite, hush.CurveID(cs.CurveID)
 	}
 	panic("unknown connection type")
 }
 
 // checkedHandshake completes the handshake of lib's client and server and
-// checks that both ends negotiated h's version and (when set) suite. A hush
+// checks that both ends negotiated h's version, group (when set) and suite
+// (when set). A hush
 // TLS 1.2 handshake that fails because TLS 1.2 is not implemented yet skips
 // the benchmark.
 func checkedHandshake(b *testing.B, lib string, h hsCase, client, server conn) {
@@ -204,10 +226,13 @@ func checkedHandshake(b *testing.B, lib string, h hsCase, client, server conn) {
 		b.Fatalf("%s handshake: %v", lib, err)
 	}
 	for _, c := range []conn{client, server} {
-		v, s := negotiated(c)
+		v, s, g := negotiated(c)
 		if v != h.version || (h.suite != 0 && s != h.suite) {
 			b.Fatalf("%s negotiated %s %s, want %s %s", lib, hush.VersionName(v), hush.CipherSuiteName(s),
 				hush.VersionName(h.version), hush.CipherSuiteName(h.suite))
+		}
+		if h.group != 0 && g != h.group {
+			b.Fatalf("%s negotiated group %v, want %v", lib, g, h.group)
 		}
 	}
 }
