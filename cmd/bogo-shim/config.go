@@ -147,6 +147,11 @@ func (c *testConfig) hushConfig() (*hush.Config, error) {
 		case c.verifyPeer:
 			cfg.ClientAuth = hush.RequestClientCert
 		}
+		pool, err := caNamePool(c.clientCANames)
+		if err != nil {
+			return nil, err
+		}
+		cfg.ClientCAs = pool
 		cfg.VerifyPeerCertificate = func(raw [][]byte, chains [][]*x509.Certificate) error {
 			if len(raw) == 0 {
 				return nil

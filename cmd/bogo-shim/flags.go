@@ -126,6 +126,7 @@ type testConfig struct {
 	exportTrafficSecrets      bool
 	maxCertList               int
 	async                     bool
+	clientCANames             [][]byte
 
 	// keyLog captures hush's key log for -export-traffic-secrets.
 	keyLog *keyLogCapture
@@ -206,9 +207,16 @@ var flags = map[string]flagSpec{
 	// BoringSSL's shim installs a verify callback that accepts any chain
 	// (or rejects any, with -verify-fail): -trust-cert loads a store that
 	// callback never consults.
-	"-trust-cert":                     {kindString, func(c *testConfig, v flagValue) error { c.trustCert = v.s; return nil }},
-	"-verify-peer":                    {kindBool, func(c *testConfig, v flagValue) error { c.verifyPeer = true; return nil }},
-	"-use-custom-verify-callback":     {kindBool, func(c *testConfig, v flagValue) error { return nil }},
+	"-trust-cert":                 {kindString, func(c *testConfig, v flagValue) error { c.trustCert = v.s; return nil }},
+	"-verify-peer":                {kindBool, func(c *testConfig, v flagValue) error { c.verifyPeer = true; return nil }},
+	"-use-custom-verify-callback": {kindBool, func(c *testConfig, v flagValue) error { return nil }},
+	// -use-client-ca-list: the names a server's CertificateRequest
+	// lists (Config.ClientCAs' subjects).
+	"-use-client-ca-list": {kindString, func(c *testConfig, v flagValue) error {
+		names, err := parseCANames(v.s)
+		c.clientCANames = names
+		return err
+	}},
 	"-require-any-client-certificate": {kindBool, func(c *testConfig, v flagValue) error { c.requireAnyClientCert = true; return nil }},
 	// -reverify-on-resume runs the verify callback on resumptions too;
 	// hush calls VerifyConnection on every handshake, resumed or not.

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -489,5 +490,54 @@ func TestAsyncConn(t *testing.T) {
 	}
 	if err := <-errc; err != nil || !bytes.Equal(got, msg) {
 		t.Fatalf("got %q, %v", got, err)
+	}
+}
+
+// TestClientCAList checks that -use-client-ca-list reaches the client as
+// the CertificateRequest's certificate authorities, in order.
+func TestClientCAList(t *testing.T) {
+	names := [][]byte{
+		testutil.NewChain(t, testutil.ECDSAP256).Leaf.RawSubject,
+		testutil.NewChain(t, testutil.ECDSAP256).Leaf.RawSubject,
+	}
+	arg := hex.EncodeToString(names[0]) + "," + hex.EncodeToString(names[1])
+	for _, version := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+		t.Run(strconv.Itoa(int(version)), func(t *testing.T) {
+			chain := testutil.NewChain(t, testutil.ECDSAP256)
+			r := startShim(t, "-server",
+				"-cert-file", writeFile(t, chain.CertPEM),
+				"-key-file", writeFile(t, chain.KeyPEM),
+				"-require-any-client-certificate",
+				"-use-client-ca-list", arg,
+			)
+			clientCert := tlsCert(t, testutil.NewChain(t, testutil.ECDSAP256))
+			var got [][]byte
+			client := tls.Client(r.accept(), &tls.Config{
+				InsecureSkipVerify: true,
+				MinVersion:         version,
+				MaxVersion:         version,
+				GetClientCertificate: func(info *tls.CertificateRequestInfo) (*tls.Certificate, error) {
+					got = info.AcceptableCAs
+					return &clientCert, nil
+				},
+			})
+			if err := client.Handshake(); err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 2 || !bytes.Equal(got[0], names[0]) || !bytes.Equal(got[1], names[1]) {
+				t.Errorf("certificate authorities %x, want %x", got, names)
+			}
+			echoRound(t, client, []byte("ping"))
+			client.Close()
+			if code := r.wait(); code != exitOK {
+				t.Fatalf("exit %d: %s", code, r.stderr.String())
+			}
+		})
+	}
+	if names, err := parseCANames("<NULL>"); err != nil || names != nil {
+		t.Errorf("<NULL>: %x, %v", names, err)
+	}
+	if _, err := parseCANames("zz"); err == nil {
+		t.Error("bad hex accepted")
 	}
 }
