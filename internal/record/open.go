@@ -89,7 +89,7 @@ func (p *Protector) open13(out, record []byte) (uint8, []byte, error) {
 	if len(frag) > MaxCiphertext13 {
 		return 0, nil, errOverflow
 	}
-	if len(frag) < p.overhead {
+	if len(frag) < int(p.overhead) {
 		return 0, nil, errShort
 	}
 	if out == nil {
@@ -157,18 +157,18 @@ func (p *Protector) open12(out, record []byte) (uint8, []byte, error) {
 	}
 	ct := frag
 	if p.explicit {
-		if len(frag) < explicitNonceLen+p.overhead {
+		if len(frag) < explicitNonceLen+int(p.overhead) {
 			return 0, nil, errShort
 		}
 		copy(p.nonce[4:], frag[:explicitNonceLen])
 		ct = frag[explicitNonceLen:]
 	} else {
-		if len(frag) < p.overhead {
+		if len(frag) < int(p.overhead) {
 			return 0, nil, errShort
 		}
 		p.setXORNonce()
 	}
-	ptLen := len(ct) - p.overhead
+	ptLen := len(ct) - int(p.overhead)
 	// RFC 5246, Section 6.2.1: the plaintext "length MUST NOT exceed 2^14";
 	// Section 7.2.2: record_overflow for "a record decrypted to a
 	// TLSCompressed record with more than 2^14+1024 bytes". With no

@@ -19,20 +19,25 @@ const explicitNonceLen = 8
 // one for every key change; the sequence number starts at 0. A Protector is
 // not safe for concurrent use.
 type Protector struct {
-	suite    *suites.Suite
-	aead     cipher.AEAD
-	version  uint16
-	explicit bool // TLS 1.2 AES-GCM: salt(4) || nonce_explicit(8) on the wire
-	overhead int  // AEAD expansion
-	ivTail   uint64
-	seq      uint64
-	limit    uint64
-	key      []byte // kept so that Park can drop aead and the next record rebuild it
+	suite  *suites.Suite
+	aead   cipher.AEAD
+	ivTail uint64
+	seq    uint64
+	// The key is kept so that Park can drop aead and the next record
+	// rebuild it: inline when it fits, so that a Protector is one
+	// allocation of 128 bytes, in longKey otherwise.
+	key     [maxKeyLen]byte
+	longKey []byte
 
 	// Scratch space reused for every record so that passing it to the AEAD
 	// (an interface) never allocates.
 	nonce [12]byte // nonce[:4] is fixed at construction
 	aad   [13]byte // TLS 1.2 additional_data
+
+	version  uint16
+	explicit bool  // TLS 1.2 AES-GCM: salt(4) || nonce_explicit(8) on the wire
+	keyLen   uint8 // of key, when inline
+	overhead uint8 // AEAD expansion, at most 255 (checked at construction)
 }
 
 // NewTLS13 returns a TLS 1.3 Protector for suite s (RFC 8446, Section 5.2):
@@ -67,6 +72,10 @@ func NewTLS12(s *suites.Suite, key, iv []byte) (*Protector, error) {
 	return newProtector(s, versionTLS12, key, iv, len(iv) == 4)
 }
 
+// maxKeyLen is the longest AEAD key a Protector keeps inline (AES-256,
+// ChaCha20-Poly1305).
+const maxKeyLen = 32
+
 func newProtector(s *suites.Suite, version uint16, key, iv []byte, explicit bool) (*Protector, error) {
 	if len(key) != s.KeyLen {
 		return nil, fmt.Errorf("hush: record: %s needs a %d-byte key, got %d", s.Name, s.KeyLen, len(key))
@@ -88,9 +97,12 @@ func newProtector(s *suites.Suite, version uint16, key, iv []byte, explicit bool
 		aead:     aead,
 		version:  version,
 		explicit: explicit,
-		overhead: aead.Overhead(),
-		limit:    s.ConfidentialityLimit,
-		key:      append([]byte(nil), key...),
+		overhead: uint8(aead.Overhead()),
+	}
+	if len(key) <= maxKeyLen {
+		p.keyLen = uint8(copy(p.key[:], key))
+	} else {
+		p.longKey = append([]byte(nil), key...)
 	}
 	copy(p.nonce[:4], iv[:4])
 	if !explicit {
@@ -130,7 +142,8 @@ func (p *Protector) PayloadOffset() int {
 // connection." Sequence number 2^64-1 is therefore never used: Seal panics
 // and Open fails there.
 func (p *Protector) Exhausted() bool {
-	return p.seq == math.MaxUint64 || (p.limit != 0 && p.seq >= p.limit/2)
+	limit := p.suite.ConfidentialityLimit
+	return p.seq == math.MaxUint64 || (limit != 0 && p.seq >= limit/2)
 }
 
 // setXORNonce sets the per-record nonce for the current sequence number:
@@ -154,7 +167,11 @@ func (p *Protector) Parked() bool { return p.aead == nil }
 // accepted the same key before, so it cannot fail unless the suite's
 // constructor is broken.
 func (p *Protector) unpark() {
-	aead, err := p.suite.NewAEAD(p.key)
+	key := p.longKey
+	if key == nil {
+		key = p.key[:p.keyLen]
+	}
+	aead, err := p.suite.NewAEAD(key)
 	if err != nil {
 		panic("hush: record: " + p.suite.Name + ": rebuilding the AEAD failed: " + err.Error())
 	}

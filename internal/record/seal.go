@@ -46,11 +46,11 @@ func (p *Protector) Seal(dst []byte, typ uint8, payload []byte, padding int) []b
 func (p *Protector) SealedLen(payloadLen, padding int) int {
 	switch {
 	case p.version == versionTLS13:
-		return HeaderLen + payloadLen + 1 + clampPadding(payloadLen, padding) + p.overhead
+		return HeaderLen + payloadLen + 1 + clampPadding(payloadLen, padding) + int(p.overhead)
 	case p.explicit:
-		return HeaderLen + explicitNonceLen + payloadLen + p.overhead
+		return HeaderLen + explicitNonceLen + payloadLen + int(p.overhead)
 	default:
-		return HeaderLen + payloadLen + p.overhead
+		return HeaderLen + payloadLen + int(p.overhead)
 	}
 }
 
@@ -74,7 +74,7 @@ func clampPadding(payloadLen, padding int) int {
 func (p *Protector) seal13(dst []byte, typ uint8, payload []byte, padding int) []byte {
 	padding = clampPadding(len(payload), padding)
 	inner := len(payload) + 1 + padding
-	length := inner + p.overhead
+	length := inner + int(p.overhead)
 	whole, rec := grow(dst, HeaderLen+length)
 	body := rec[HeaderLen : HeaderLen+inner]
 	// Move the payload first: it may sit where the header goes.
@@ -98,7 +98,7 @@ func (p *Protector) seal13(dst []byte, typ uint8, payload []byte, padding int) [
 // (the sequence number, RFC 5288, Section 3), ciphertext.
 func (p *Protector) seal12Explicit(dst []byte, typ uint8, payload []byte) []byte {
 	const off = HeaderLen + explicitNonceLen
-	length := explicitNonceLen + len(payload) + p.overhead
+	length := explicitNonceLen + len(payload) + int(p.overhead)
 	whole, rec := grow(dst, HeaderLen+length)
 	body := rec[off : off+len(payload)]
 	src := payload
@@ -119,7 +119,7 @@ func (p *Protector) seal12Explicit(dst []byte, typ uint8, payload []byte) []byte
 // seal12XOR seals a TLS 1.2 ChaCha20-Poly1305 record (RFC 7905, Section 2):
 // no explicit nonce, the nonce is IV XOR sequence number.
 func (p *Protector) seal12XOR(dst []byte, typ uint8, payload []byte) []byte {
-	length := len(payload) + p.overhead
+	length := len(payload) + int(p.overhead)
 	whole, rec := grow(dst, HeaderLen+length)
 	body := rec[HeaderLen : HeaderLen+len(payload)]
 	src := payload
