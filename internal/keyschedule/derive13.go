@@ -30,7 +30,15 @@ func FinishedKey(h crypto.Hash, baseKey []byte) []byte {
 // baseKey is the sender's handshake (or, after the handshake, application)
 // traffic secret.
 func FinishedVerifyData(h crypto.Hash, baseKey, transcriptHash []byte) []byte {
-	return hmacSum(h, FinishedKey(h, baseKey), transcriptHash)
+	// The finished key is needed only here: it is derived into pooled
+	// scratch space and wiped once the HMAC has taken it in.
+	s := scratchPool.Get().(*scratch)
+	x := newExpander(h, baseKey)
+	key := x.expandLabel(s.block[:0], "finished", nil, h.Size())
+	out := hmacSum(h, key, transcriptHash)
+	clear(s.block[:])
+	scratchPool.Put(s)
+	return out
 }
 
 // NextTrafficSecret computes the traffic secret after a KeyUpdate
