@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -241,6 +242,9 @@ func (c *Conn) runHandshake() error {
 		if err := c.checkKeyChangeAlignment(actions); err != nil {
 			return c.fatal(err)
 		}
+		if err := c.checkFlightBoundary(m, actions); err != nil {
+			return c.fatal(err)
+		}
 		if c.keyLogRandom == nil {
 			c.keyLogRandom = m.ClientRandom()
 		}
@@ -265,6 +269,25 @@ func (c *Conn) runHandshake() error {
 		}
 	}
 	c.handshakeDone.Store(true)
+	return nil
+}
+
+// checkFlightBoundary fails when the machine is about to send a flight
+// that the peer must see before it answers, yet handshake bytes from the
+// peer are already buffered: they were sent before our flight, which the
+// protocol never allows (RFC 8446, Section 5.1 for key changes; a
+// ClientHello or a HelloRetryRequest must end its record likewise).
+// Checked before any action applies, so nothing of the flight goes out
+// ahead of the alert.
+func (c *Conn) checkFlightBoundary(m *handshake.Machine, actions []handshake.Action) error {
+	if m.Done() || !slices.ContainsFunc(actions, func(a handshake.Action) bool { return a.Kind == handshake.ActFlush }) {
+		return nil
+	}
+	c.in.Lock()
+	defer c.in.Unlock()
+	if c.in.hs != nil && c.in.hs.Buffered() != 0 {
+		return alert.New(alert.UnexpectedMessage, "handshake data received ahead of our flight")
+	}
 	return nil
 }
 
@@ -317,21 +340,6 @@ func (c *Conn) apply(m *handshake.Machine, actions []handshake.Action) error {
 			c.out.buf = append(c.out.buf, 1)
 			c.out.Unlock()
 		case handshake.ActFlush:
-			// The peer's answer to this flight can only follow it: handshake
-			// bytes already buffered were sent before the peer saw our
-			// flight, which the protocol never allows (RFC 8446, Section 5.1
-			// for key changes; a ClientHello or a HelloRetryRequest must end
-			// its record likewise). Checked before the flight goes out.
-			if !m.Done() {
-				c.in.Lock()
-				if c.in.hs != nil && c.in.hs.Buffered() != 0 {
-					err = alert.New(alert.UnexpectedMessage, "handshake data received ahead of our flight")
-				}
-				c.in.Unlock()
-				if err != nil {
-					break
-				}
-			}
 			c.out.Lock()
 			err = c.flushLocked()
 			c.out.Unlock()
