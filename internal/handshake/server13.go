@@ -41,6 +41,11 @@ func (hs *shared) serverHello13(ch *wire.ClientHello) (state, error) {
 	if ch.PSKIdentities != nil && !ch.HasPSKModes {
 		return nil, alert.New(alert.MissingExtension, "pre_shared_key without psk_key_exchange_modes")
 	}
+	// A client has no use for many PSKs; bounding them keeps every check
+	// on them (including ClientHello2's) cheap.
+	if len(ch.PSKIdentities) > maxPSKIdentities {
+		return nil, alert.New(alert.IllegalParameter, "%d PSK identities, more than %d", len(ch.PSKIdentities), maxPSKIdentities)
+	}
 	// RFC 8446, Section 9.2: a ClientHello without "pre_shared_key" must
 	// carry "signature_algorithms", and "supported_groups" and "key_share"
 	// come together; otherwise "missing_extension".
@@ -113,15 +118,21 @@ func (o *server13Offer) chooseCertificate13(ch *wire.ClientHello) error {
 // any KeyShareEntry values for groups not listed in the client's
 // "supported_groups" extension." Servers MAY check these; we do.
 func checkKeyShares(ch *wire.ClientHello) error {
-	for i, k := range ch.KeyShares {
-		if !slices.Contains(ch.SupportedGroups, k.Group) {
+	// Bitsets over the 16-bit group space keep this linear: a hostile
+	// ClientHello may carry thousands of shares and groups.
+	var supported, seen [1 << 16 / 64]uint64
+	for _, g := range ch.SupportedGroups {
+		supported[g/64] |= 1 << (g % 64)
+	}
+	for _, k := range ch.KeyShares {
+		bit := uint64(1) << (k.Group % 64)
+		if supported[k.Group/64]&bit == 0 {
 			return alert.New(alert.IllegalParameter, "key share for group %#04x not in supported_groups", k.Group)
 		}
-		for _, prev := range ch.KeyShares[:i] {
-			if prev.Group == k.Group {
-				return alert.New(alert.IllegalParameter, "two key shares for group %#04x", k.Group)
-			}
+		if seen[k.Group/64]&bit != 0 {
+			return alert.New(alert.IllegalParameter, "two key shares for group %#04x", k.Group)
 		}
+		seen[k.Group/64] |= bit
 	}
 	return nil
 }
@@ -197,6 +208,9 @@ func (s *serverWaitClientHello2) handle(msg []byte) (state, error) {
 	}
 	if ch.EarlyData {
 		return nil, alert.New(alert.IllegalParameter, "early_data after a HelloRetryRequest")
+	}
+	if len(ch.PSKIdentities) > maxPSKIdentities {
+		return nil, alert.New(alert.IllegalParameter, "%d PSK identities, more than %d", len(ch.PSKIdentities), maxPSKIdentities)
 	}
 	if err := o.checkPSKsKept(first, ch); err != nil {
 		return nil, err

@@ -11,6 +11,9 @@ import (
 	"github.com/hushtls/hush/internal/wire"
 )
 
+// maxPSKIdentities bounds the PSK identities a ClientHello may offer.
+const maxPSKIdentities = 32
+
 // maxPSKIdentitiesTried bounds the tickets a server decrypts for one
 // ClientHello: a client has no reason to offer many.
 const maxPSKIdentitiesTried = 8
