@@ -53,7 +53,8 @@ func main() {
 		os.Exit(1)
 	}
 	bulk(os.Stdout, vals, order)
-	handshakes(os.Stdout, vals, order)
+	handshakes(os.Stdout, vals, order, "Handshake", "Full handshakes, client and server in one process (medians)")
+	handshakes(os.Stdout, vals, order, "ResumedHandshake", "Resumed handshakes, client and server in one process (medians)")
 	idle(os.Stdout, vals, order)
 }
 
@@ -282,12 +283,13 @@ func bulk(w io.Writer, vals map[key]cell, order []string) {
 	}
 }
 
-func handshakes(w io.Writer, vals map[key]cell, order []string) {
-	names := rows(order, "Handshake")
+// handshakes prints the rows of one handshake benchmark family.
+func handshakes(w io.Writer, vals map[key]cell, order []string, family, title string) {
+	names := rows(order, family)
 	if len(names) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "### Full handshakes, client and server in one process (medians)")
+	fmt.Fprintln(w, "### "+title)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| handshake | hush /s | crypto/tls /s | hush ÷ crypto/tls | allocs/op hush | allocs/op crypto/tls | allocs ratio | B/op hush | B/op crypto/tls |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")

@@ -66,3 +66,28 @@ func TestKeyScheduleAllocations(t *testing.T) {
 		}
 	}
 }
+
+// TestPRF12LongSeed checks PRF12 with a seed longer than the pooled
+// scratch space (an exporter with a long context) against a plain P_hash.
+func TestPRF12LongSeed(t *testing.T) {
+	secret := []byte("secret")
+	seed := bytes.Repeat([]byte{0xab}, 2000)
+	ref := func(n int) []byte {
+		ls := append([]byte("label"), seed...)
+		a := hmacSum(crypto.SHA256, secret, ls)
+		var out []byte
+		for len(out) < n {
+			out = append(out, hmacSum(crypto.SHA256, secret, append(append([]byte(nil), a...), ls...))...)
+			a = hmacSum(crypto.SHA256, secret, a)
+		}
+		return out[:n]
+	}
+	for _, n := range []int{12, 48, 100} {
+		if got, want := PRF12(crypto.SHA256, secret, "label", seed, n), ref(n); !bytes.Equal(got, want) {
+			t.Fatalf("n=%d: %x, want %x", n, got, want)
+		}
+		if got, want := PRF12(crypto.SHA256, secret, "label", seed[:40], n), PRF12(crypto.SHA256, secret, "label", bytes.Clone(seed[:40]), n); !bytes.Equal(got, want) {
+			t.Fatalf("n=%d: short seed not stable", n)
+		}
+	}
+}

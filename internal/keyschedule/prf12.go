@@ -11,7 +11,15 @@ import (
 //
 // with P_hash built from HMAC-h, returning n bytes.
 func PRF12(h crypto.Hash, secret []byte, label string, seed []byte, n int) []byte {
-	labelSeed := make([]byte, 0, len(label)+len(seed))
+	// label + seed and A(i) live in pooled scratch space when they fit
+	// (an exporter's context may make the seed longer).
+	s := scratchPool.Get().(*scratch)
+	var labelSeed []byte
+	if len(label)+len(seed) <= len(s.info) {
+		labelSeed = s.info[:0]
+	} else {
+		labelSeed = make([]byte, 0, len(label)+len(seed))
+	}
 	labelSeed = append(labelSeed, label...)
 	labelSeed = append(labelSeed, seed...)
 
@@ -21,7 +29,7 @@ func PRF12(h crypto.Hash, secret []byte, label string, seed []byte, n int) []byt
 	out := make([]byte, 0, n+h.Size())
 	m := hmac.New(h.New, secret)
 	m.Write(labelSeed)
-	a := m.Sum(nil) // A(1)
+	a := m.Sum(s.block[:0]) // A(1)
 	for len(out) < n {
 		m.Reset()
 		m.Write(a)
@@ -31,6 +39,8 @@ func PRF12(h crypto.Hash, secret []byte, label string, seed []byte, n int) []byt
 		m.Write(a)
 		a = m.Sum(a[:0])
 	}
+	clear(s.block[:])
+	scratchPool.Put(s)
 	return out[:n]
 }
 

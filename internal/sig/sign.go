@@ -5,6 +5,8 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/sha512"
 	"fmt"
 	"io"
 
@@ -38,8 +40,20 @@ func pssOptions(h crypto.Hash) *rsa.PSSOptions {
 	return &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: h}
 }
 
-// digest hashes message with h.
+// digest hashes message with h: one allocation, the result, for the
+// SHA-2 hashes.
 func digest(h crypto.Hash, message []byte) []byte {
+	switch h {
+	case crypto.SHA256:
+		sum := sha256.Sum256(message)
+		return sum[:]
+	case crypto.SHA384:
+		sum := sha512.Sum384(message)
+		return sum[:]
+	case crypto.SHA512:
+		sum := sha512.Sum512(message)
+		return sum[:]
+	}
 	d := h.New()
 	d.Write(message)
 	return d.Sum(nil)
