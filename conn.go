@@ -256,6 +256,11 @@ func (c *Conn) runHandshake() error {
 	// be collected, which matters for idle connections.
 	result := *m.Result()
 	detachResult(&result)
+	if !c.isClient || c.config.ClientSessionCache == nil {
+		// Only a client that keeps sessions uses it again, for the
+		// NewSessionTickets that follow the handshake.
+		result.ResumptionSecret = nil
+	}
 	c.result = &result
 	c.keyLogRandom = result.ClientRandom
 	c.setMachine(nil)
