@@ -6,6 +6,7 @@ import (
 	"hash/maphash"
 	"sync"
 	"time"
+	"weak"
 )
 
 // chainCacheSize bounds the verified-chain cache: a few hundred distinct
@@ -23,9 +24,10 @@ const chainCacheSize = 256
 // rebuilt per connection by applications (and hush's Params are), so a
 // per-Config cache would miss exactly where it matters, while everything
 // the verification depends on is part of the key — the chain bytes, the
-// root pool (by identity, held strongly so that the pointer cannot be
-// reused), the name checked, the side (key usage) and whether
-// verification runs at all. The current time is not part of the key; an
+// root pool (by identity, through a weak pointer: the cache keeps no pool
+// alive, and a pool allocated later at the same address is another key),
+// the name checked, the side (key usage) and whether verification runs at
+// all. The current time is not part of the key; an
 // entry is used only while the current time (Config.Time) lies within the
 // validity period of every certificate of every chain it holds, which is
 // exactly when crypto/x509 would accept those chains again. Failures are
@@ -38,11 +40,11 @@ var chainSeed = maphash.MakeSeed()
 
 // chainKey is everything verification depends on, apart from the time.
 type chainKey struct {
-	sum    uint64         // maphash of the chain bytes
-	roots  *x509.CertPool // RootCAs or ClientCAs; nil means the system pool
-	name   string         // the DNS name checked (client side)
-	client bool           // we are the client: ServerAuth usage, else ClientAuth
-	verify bool           // false: parsed only (InsecureSkipVerify, or client certificates not verified)
+	sum    uint64                      // maphash of the chain bytes
+	roots  weak.Pointer[x509.CertPool] // RootCAs or ClientCAs; nil means the system pool
+	name   string                      // the DNS name checked (client side)
+	client bool                        // we are the client: ServerAuth usage, else ClientAuth
+	verify bool                        // false: parsed only (InsecureSkipVerify, or client certificates not verified)
 }
 
 // chainEntry is one cached result. It is never modified after it is

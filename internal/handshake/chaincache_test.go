@@ -2,9 +2,11 @@ package handshake
 
 import (
 	"crypto/x509"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
+	"weak"
 
 	"github.com/hushtls/hush/internal/alert"
 	"github.com/hushtls/hush/internal/testutil"
@@ -127,4 +129,27 @@ func TestChainCacheConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+func TestChainCacheDoesNotKeepPools(t *testing.T) {
+	ch := testutil.NewChain(t, testutil.ECDSAP256)
+	pool := x509.NewCertPool()
+	pool.AddCert(ch.Root)
+	if _, _, err := verifyAt(ch.Certificates, pool, "example.com", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	w := weak.Make(pool)
+	pool = nil
+	for range 3 {
+		runtime.GC()
+	}
+	if w.Value() != nil {
+		t.Fatal("the verified-chain cache keeps a root pool alive")
+	}
+	// A new pool with the same root is another key, and verifies.
+	fresh := x509.NewCertPool()
+	fresh.AddCert(ch.Root)
+	if _, _, err := verifyAt(ch.Certificates, fresh, "example.com", time.Now()); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"weak"
 
 	"github.com/hushtls/hush/internal/alert"
 )
@@ -29,21 +30,23 @@ func (hs *shared) verifyPeerChain(raw [][]byte) ([]*x509.Certificate, [][]*x509.
 		return nil, nil, alert.New(alert.BadCertificate, "peer sent %d certificates, more than %d", len(raw), maxCertChain)
 	}
 	key := chainKey{sum: hashChain(raw), client: p.IsClient}
+	var roots *x509.CertPool
 	if p.IsClient {
 		key.verify = !p.InsecureSkipVerify
-		key.roots, key.name = p.RootCAs, p.ServerName
+		roots, key.name = p.RootCAs, p.ServerName
 	} else {
 		key.verify = p.ClientAuth >= VerifyClientCertIfGiven
-		key.roots = p.ClientCAs
+		roots = p.ClientCAs
 	}
 	if !key.verify {
-		key.roots, key.name = nil, ""
+		roots, key.name = nil, ""
 	}
+	key.roots = weak.Make(roots)
 	now := hs.now()
 	e := peerChains.get(key, raw, now)
 	if e == nil {
 		own := copyChain(raw)
-		certs, chains, err := parseAndVerify(key, own, now)
+		certs, chains, err := parseAndVerify(key, roots, own, now)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -70,8 +73,8 @@ func (hs *shared) verifyPeerChain(raw [][]byte) ([]*x509.Certificate, [][]*x509.
 }
 
 // parseAndVerify parses raw and, when key.verify, verifies it at now with
-// the roots, name and key usage of key.
-func parseAndVerify(key chainKey, raw [][]byte, now time.Time) ([]*x509.Certificate, [][]*x509.Certificate, error) {
+// roots and the name and key usage of key.
+func parseAndVerify(key chainKey, roots *x509.CertPool, raw [][]byte, now time.Time) ([]*x509.Certificate, [][]*x509.Certificate, error) {
 	certs := make([]*x509.Certificate, len(raw))
 	for i, der := range raw {
 		c, err := x509.ParseCertificate(der)
@@ -88,7 +91,7 @@ func parseAndVerify(key chainKey, raw [][]byte, now time.Time) ([]*x509.Certific
 	if !key.verify {
 		return certs, nil, nil
 	}
-	opts := x509.VerifyOptions{CurrentTime: now, Intermediates: x509.NewCertPool(), Roots: key.roots}
+	opts := x509.VerifyOptions{CurrentTime: now, Intermediates: x509.NewCertPool(), Roots: roots}
 	if key.client {
 		opts.DNSName = key.name
 		opts.KeyUsages = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
