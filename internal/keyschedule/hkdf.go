@@ -6,7 +6,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/sha512"
-	"hash"
 	"sync"
 )
 
@@ -18,36 +17,25 @@ const labelPrefix = "tls13 "
 // SHA-512 to be safe).
 const maxHashSize = sha512.Size
 
-// scratch is working space for one expansion: the HkdfLabel, the block
-// being computed and the counter byte. It goes to the HMAC, an interface,
-// so it cannot live on the stack; it is pooled instead, so that a
-// derivation allocates only its output and, once per secret, the HMAC.
+// scratch is pooled working space: the HkdfLabel of one expansion, and a
+// block for a derived key that is wiped after use (derive13.go).
 type scratch struct {
 	info  [2 + 1 + 255 + 1 + 255]byte
 	block [maxHashSize]byte
-	ctr   [1]byte
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
-// expander is HKDF-Expand (RFC 5869, Section 2.3) under one pseudorandom
-// key, whose HMAC (crypto/hmac) is keyed once and reset for every further
-// block or label:
-//
-//	T(0) = empty string
-//	T(i) = HMAC-Hash(PRK, T(i-1) | info | i)
-//	OKM  = first L octets of T(1) | T(2) | ...
-//
-// The stage types keep one per secret, since each secret is expanded under
-// several labels. An expander is not safe for concurrent use.
+// expander expands one pseudorandom key (a TLS 1.3 secret) under several
+// labels. The expansion itself is crypto/hkdf's (hush implements no
+// primitive); the expander only builds each HkdfLabel in pooled scratch
+// space instead of allocating it.
 type expander struct {
 	h   crypto.Hash
 	prk []byte
-	mac hash.Hash // keyed on first use
 }
 
-// expandLabel is HKDF-Expand-Label (RFC 8446, Section 7.1) appended to
-// dst, which must not alias the scratch space.
+// expandLabel is HKDF-Expand-Label (RFC 8446, Section 7.1) appended to dst.
 func (e *expander) expandLabel(dst []byte, label string, context []byte, length int) []byte {
 	full := len(labelPrefix) + len(label)
 	if full > 255 || len(context) > 255 || length < 0 || length > 0xffff || length > 255*e.h.Size() {
@@ -64,27 +52,13 @@ func (e *expander) expandLabel(dst []byte, label string, context []byte, length 
 	info = append(info, label...)
 	info = append(info, byte(len(context)))
 	info = append(info, context...)
-
-	if e.mac == nil {
-		e.mac = hmac.New(e.h.New, e.prk)
-	} else {
-		e.mac.Reset()
-	}
-	var prev []byte // T(i-1)
-	want := len(dst) + length
-	for i := 1; len(dst) < want; i++ {
-		if i > 1 {
-			e.mac.Reset()
-		}
-		e.mac.Write(prev)
-		e.mac.Write(info)
-		s.ctr[0] = byte(i)
-		e.mac.Write(s.ctr[:])
-		prev = e.mac.Sum(s.block[:0])
-		dst = append(dst, prev[:min(len(prev), want-len(dst))]...)
-	}
-	clear(s.block[:])
+	out, err := hkdf.Expand(e.h.New, e.prk, string(info), length)
 	scratchPool.Put(s)
+	if err != nil {
+		panic("keyschedule: " + err.Error()) // lengths were checked above
+	}
+	dst = append(dst, out...)
+	clear(out)
 	return dst
 }
 

@@ -39,8 +39,9 @@ func TestExpandLabelAgainstCryptoHKDF(t *testing.T) {
 	}
 }
 
-// TestKeyScheduleAllocations keeps the derivations cheap: one HMAC per
-// secret, pooled scratch space.
+// TestKeyScheduleAllocations keeps the derivations from growing: the
+// expansion is crypto/hkdf's (the project implements no primitive), so the
+// bounds are what crypto/hkdf costs plus the pooled HkdfLabel.
 func TestKeyScheduleAllocations(t *testing.T) {
 	if raceEnabled {
 		t.Skip("allocation counts are not meaningful under the race detector")
@@ -56,9 +57,9 @@ func TestKeyScheduleAllocations(t *testing.T) {
 		max  float64
 		f    func()
 	}{
-		{"ExpandLabel", 6, func() { ExpandLabel(h, secret, "c hs traffic", th, 32) }},
-		{"TrafficKey", 9, func() { TrafficKey(h, secret, 16, 12) }},
-		{"stage derivation", 1, func() { ms.ExporterMasterSecret(th) }},
+		{"ExpandLabel", 12, func() { ExpandLabel(h, secret, "c hs traffic", th, 32) }},
+		{"TrafficKey", 21, func() { TrafficKey(h, secret, 16, 12) }},
+		{"stage derivation", 12, func() { ms.ExporterMasterSecret(th) }},
 	}
 	for _, c := range cases {
 		if n := testing.AllocsPerRun(50, c.f); n > c.max {
