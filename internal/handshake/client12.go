@@ -388,14 +388,7 @@ func (s *client12WaitFinished) name() string { return "client12WaitFinished" }
 
 func (s *client12WaitFinished) handle(msg []byte) (state, error) {
 	hs := s.shared
-	if err := expectType(msg, wire.TypeFinished); err != nil {
-		return nil, err
-	}
-	if err := checkFinished12(s.suite, s.master, false, hs.transcript.Sum(), msg); err != nil {
-		return nil, err
-	}
-	hs.transcript.Write(msg)
-	if err := hs.runVerifyConnection(); err != nil {
+	if err := hs.receiveFinished12(s.suite, s.master, false, msg); err != nil {
 		return nil, err
 	}
 	var ticket []byte

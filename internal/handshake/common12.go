@@ -138,3 +138,16 @@ func certTypeRequested(pub any, types []uint8) bool {
 	}
 	return slices.Contains(types, want)
 }
+
+// receiveFinished12 takes the peer's TLS 1.2 Finished: it must verify over
+// the transcript so far, then joins it, and the VerifyConnection hook runs.
+func (hs *shared) receiveFinished12(suite *suites.Suite, master []byte, fromClient bool, msg []byte) error {
+	if err := expectType(msg, wire.TypeFinished); err != nil {
+		return err
+	}
+	if err := checkFinished12(suite, master, fromClient, hs.transcript.Sum(), msg); err != nil {
+		return err
+	}
+	hs.transcript.Write(msg)
+	return hs.runVerifyConnection()
+}

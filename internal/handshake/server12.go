@@ -374,14 +374,7 @@ func (s *server12WaitFinished) name() string { return "server12WaitFinished" }
 
 func (s *server12WaitFinished) handle(msg []byte) (state, error) {
 	hs := s.shared
-	if err := expectType(msg, wire.TypeFinished); err != nil {
-		return nil, err
-	}
-	if err := checkFinished12(s.suite, s.master, true, hs.transcript.Sum(), msg); err != nil {
-		return nil, err
-	}
-	hs.transcript.Write(msg)
-	if err := hs.runVerifyConnection(); err != nil {
+	if err := hs.receiveFinished12(s.suite, s.master, true, msg); err != nil {
 		return nil, err
 	}
 	if s.resumed {
