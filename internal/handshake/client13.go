@@ -397,20 +397,30 @@ func (s *client13WaitCertVerify) name() string { return "client13WaitCertVerify"
 
 func (s *client13WaitCertVerify) handle(msg []byte) (state, error) {
 	hs := s.shared
-	if err := expectType(msg, wire.TypeCertificateVerify); err != nil {
-		return nil, err
-	}
-	cv, err := wire.ParseCertificateVerify(msg)
+	scheme, err := hs.receiveCertificateVerify13(msg, s.hello.SignatureAlgorithms, sig.ServerContext13)
 	if err != nil {
 		return nil, err
 	}
-	if err := verifyCertificateVerify13(cv, hs.result.PeerCertificates[0].PublicKey, s.hello.SignatureAlgorithms,
-		sig.ServerContext13, hs.transcript.Sum()); err != nil {
-		return nil, err
-	}
-	hs.result.SignatureScheme = cv.Algorithm
-	hs.transcript.Write(msg)
+	hs.result.SignatureScheme = scheme
 	return &client13WaitFinished{s.client13WaitCert}, nil
+}
+
+// receiveCertificateVerify13 takes the peer's TLS 1.3 CertificateVerify:
+// it must sign the transcript so far with a scheme we offered, then joins
+// the transcript. It returns the scheme.
+func (hs *shared) receiveCertificateVerify13(msg []byte, offered []uint16, context string) (uint16, error) {
+	if err := expectType(msg, wire.TypeCertificateVerify); err != nil {
+		return 0, err
+	}
+	cv, err := wire.ParseCertificateVerify(msg)
+	if err != nil {
+		return 0, err
+	}
+	if err := verifyCertificateVerify13(cv, hs.result.PeerCertificates[0].PublicKey, offered, context, hs.transcript.Sum()); err != nil {
+		return 0, err
+	}
+	hs.transcript.Write(msg)
+	return cv.Algorithm, nil
 }
 
 // verifyCertificateVerify13 checks a TLS 1.3 CertificateVerify.

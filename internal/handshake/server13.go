@@ -450,19 +450,11 @@ func (s *server13WaitCertVerify) name() string { return "server13WaitCertVerify"
 
 func (s *server13WaitCertVerify) handle(msg []byte) (state, error) {
 	hs := s.offer.shared
-	if err := expectType(msg, wire.TypeCertificateVerify); err != nil {
-		return nil, err
-	}
-	cv, err := wire.ParseCertificateVerify(msg)
+	scheme, err := hs.receiveCertificateVerify13(msg, s.request.SignatureAlgorithms, sig.ClientContext13)
 	if err != nil {
 		return nil, err
 	}
-	if err := verifyCertificateVerify13(cv, hs.result.PeerCertificates[0].PublicKey, s.request.SignatureAlgorithms,
-		sig.ClientContext13, hs.transcript.Sum()); err != nil {
-		return nil, err
-	}
-	hs.result.ClientSignatureScheme = cv.Algorithm
-	hs.transcript.Write(msg)
+	hs.result.ClientSignatureScheme = scheme
 	return &server13WaitFinished{s.server13WaitFlight2}, nil
 }
 
