@@ -180,18 +180,13 @@ func (s *client12WaitCertificate) handle(msg []byte) (state, error) {
 	if len(cm.Certificates) == 0 {
 		return nil, alert.New(alert.DecodeError, "server sent no certificate")
 	}
-	certs, chains, err := hs.verifyPeerChain(cm.Certificates)
+	certs, err := hs.acceptPeerChain(cm.Certificates, s.suite.KeyExchange == suites.KeyExchangeRSA)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkKeyUsage(certs[0], s.suite.KeyExchange == suites.KeyExchangeRSA); err != nil {
 		return nil, err
 	}
 	if !keyFitsSuite(certs[0].PublicKey, s.suite) {
 		return nil, alert.New(alert.UnsupportedCertificate, "server certificate key %T does not fit %s", certs[0].PublicKey, s.suite.Name)
 	}
-	hs.result.PeerCertificates = certs
-	hs.result.VerifiedChains = chains
 	s.peerKey = certs[0].PublicKey
 	hs.transcript.Write(msg)
 	if s.suite.KeyExchange == suites.KeyExchangeRSA {

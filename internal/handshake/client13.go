@@ -375,15 +375,9 @@ func (s *client13WaitCert) handle(msg []byte) (state, error) {
 			}
 		}
 	}
-	certs, chains, err := hs.verifyPeerChain(raw)
-	if err != nil {
+	if _, err := hs.acceptPeerChain(raw, false); err != nil {
 		return nil, err
 	}
-	if err := checkKeyUsage(certs[0], false); err != nil {
-		return nil, err
-	}
-	hs.result.PeerCertificates = certs
-	hs.result.VerifiedChains = chains
 	hs.result.OCSPResponse = cm.Entries[0].OCSPStaple
 	hs.result.SCTs = cm.Entries[0].SCTs
 	hs.transcript.Write(msg)

@@ -231,15 +231,9 @@ func (s *server12WaitCertificate) handle(msg []byte) (state, error) {
 		}
 		return &server12WaitClientKeyExchange{s.server12}, nil
 	}
-	certs, chains, err := hs.verifyPeerChain(cm.Certificates)
-	if err != nil {
+	if _, err := hs.acceptPeerChain(cm.Certificates, false); err != nil {
 		return nil, err
 	}
-	if err := checkKeyUsage(certs[0], false); err != nil {
-		return nil, err
-	}
-	hs.result.PeerCertificates = certs
-	hs.result.VerifiedChains = chains
 	return &server12WaitClientKeyExchange{s.server12}, nil
 }
 

@@ -431,15 +431,9 @@ func (s *server13WaitCertificate) handle(msg []byte) (state, error) {
 			return nil, alert.New(alert.UnsupportedExtension, "client certificate entry carries extension %d that was not requested", e.Extensions[0].Type)
 		}
 	}
-	certs, chains, err := hs.verifyPeerChain(raw)
-	if err != nil {
+	if _, err := hs.acceptPeerChain(raw, false); err != nil {
 		return nil, err
 	}
-	if err := checkKeyUsage(certs[0], false); err != nil {
-		return nil, err
-	}
-	hs.result.PeerCertificates = certs
-	hs.result.VerifiedChains = chains
 	return &server13WaitCertVerify{s.server13WaitFlight2}, nil
 }
 

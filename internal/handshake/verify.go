@@ -191,3 +191,19 @@ func (hs *shared) reverifyClient(sess *SessionState) bool {
 	sess.verified = chains
 	return true
 }
+
+// acceptPeerChain verifies the peer's chain, applies its leaf's keyUsage
+// (keyEncipherment for static RSA, digitalSignature otherwise) and records
+// the chain in the result: every Certificate message goes through it.
+func (hs *shared) acceptPeerChain(raw [][]byte, encipher bool) ([]*x509.Certificate, error) {
+	certs, chains, err := hs.verifyPeerChain(raw)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkKeyUsage(certs[0], encipher); err != nil {
+		return nil, err
+	}
+	hs.result.PeerCertificates = certs
+	hs.result.VerifiedChains = chains
+	return certs, nil
+}
