@@ -197,6 +197,11 @@ func (c *testConfig) hushConfig() (*hush.Config, error) {
 		}
 		cfg.NextProtos = c.advertiseALPN
 	}
+	if c.policy != nil {
+		if err := c.policy.apply(cfg); err != nil {
+			return nil, err
+		}
+	}
 	applyResumption(c, cfg)
 	return cfg, nil
 }

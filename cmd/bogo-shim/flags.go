@@ -127,6 +127,7 @@ type testConfig struct {
 	maxCertList               int
 	async                     bool
 	clientCANames             [][]byte
+	policy                    *compliancePolicy
 
 	// keyLog captures hush's key log for -export-traffic-secrets.
 	keyLog *keyLogCapture
@@ -326,7 +327,11 @@ var flags = map[string]flagSpec{
 	// and TLS 1.3 always binds the transcript, so a completed handshake
 	// has it by construction.
 	"-expect-extended-master-secret": {kindBool, func(c *testConfig, v flagValue) error { return nil }},
-	"-resumption-delay":              {kindInt, func(c *testConfig, v flagValue) error { c.resumptionDelay = v.i; return nil }},
+	// Compliance policies are Config settings (policy.go).
+	"-fips-202205":      {kindBool, func(c *testConfig, v flagValue) error { c.policy = &fips202205; return nil }},
+	"-wpa-202304":       {kindBool, func(c *testConfig, v flagValue) error { c.policy = &wpa202304; return nil }},
+	"-cnsa-202407":      {kindBool, func(c *testConfig, v flagValue) error { c.policy = &cnsa202407; return nil }},
+	"-resumption-delay": {kindInt, func(c *testConfig, v flagValue) error { c.resumptionDelay = v.i; return nil }},
 	"-expect-ticket-renewal": {kindBool, func(c *testConfig, v flagValue) error {
 		c.expectTicketRenewal = true
 		return nil
