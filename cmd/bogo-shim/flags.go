@@ -327,6 +327,15 @@ var flags = map[string]flagSpec{
 	// and TLS 1.3 always binds the transcript, so a completed handshake
 	// has it by construction.
 	"-expect-extended-master-secret": {kindBool, func(c *testConfig, v flagValue) error { return nil }},
+	// hush neither sends nor accepts early data: it is disabled, which
+	// BoringSSL reports ahead of every other reason (RFC 8446, Section
+	// 4.2.10: a server that does not accept it skips it).
+	"-expect-early-data-reason": {kindString, func(c *testConfig, v flagValue) error {
+		if v.s != "disabled" {
+			return unimplemented("0-RTT (early data reason %q)", v.s)
+		}
+		return nil
+	}},
 	// Compliance policies are Config settings (policy.go).
 	"-fips-202205":      {kindBool, func(c *testConfig, v flagValue) error { c.policy = &fips202205; return nil }},
 	"-wpa-202304":       {kindBool, func(c *testConfig, v flagValue) error { c.policy = &wpa202304; return nil }},
