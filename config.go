@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hushtls/hush/internal/alert"
 	"github.com/hushtls/hush/internal/handshake"
 )
 
@@ -206,7 +207,6 @@ func (c *Config) params(isClient bool) (*handshake.Params, error) {
 		ClientAuth:             int(c.ClientAuth),
 		ClientCAs:              c.ClientCAs,
 		NextProtos:             c.NextProtos,
-		VerifyPeerCertificate:  c.VerifyPeerCertificate,
 		SignatureSchemes:       schemesToUint16(c.SignatureSchemes),
 		SessionTicketsDisabled: c.SessionTicketsDisabled,
 		SessionCacheEnabled:    isClient && c.ClientSessionCache != nil,
@@ -219,6 +219,11 @@ func (c *Config) params(isClient bool) (*handshake.Params, error) {
 		if cache := c.ServerSessionCache; cache != nil {
 			p.SessionCacheGet = func(id []byte) ([]byte, bool) { return cache.Get(string(id)) }
 			p.SessionCachePut = func(id, state []byte) { cache.Put(string(id), state) }
+		}
+	}
+	if verify := c.VerifyPeerCertificate; verify != nil {
+		p.VerifyPeerCertificate = func(raw [][]byte, chains [][]*x509.Certificate) error {
+			return chosenAlert(verify(raw, chains))
 		}
 	}
 	for _, g := range c.CurvePreferences {
@@ -246,7 +251,7 @@ func (c *Config) params(isClient bool) (*handshake.Params, error) {
 			}
 			cert, err := get(info)
 			if err != nil || cert == nil {
-				return nil, err
+				return nil, chosenAlert(err)
 			}
 			return cert.internal()
 		}
@@ -259,6 +264,21 @@ func (c *Config) params(isClient bool) (*handshake.Params, error) {
 		return nil, errNoCertificates
 	}
 	return p, nil
+}
+
+// chosenAlert tags a callback's error with the alert it chose, when it is
+// or wraps an *AlertError that hush could send (see AlertError); otherwise
+// it returns err unchanged and the caller's default alert applies.
+func chosenAlert(err error) error {
+	var ae *AlertError
+	if err == nil || !errors.As(err, &ae) || ae.Received {
+		return err
+	}
+	switch alert.Alert(ae.Alert) {
+	case alert.CloseNotify, alert.UserCanceled:
+		return err
+	}
+	return alert.Wrap(alert.Alert(ae.Alert), err)
 }
 
 // internal converts a Certificate for the handshake.

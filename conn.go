@@ -193,7 +193,7 @@ func (c *Conn) runHandshake() error {
 	if c.config.VerifyConnection != nil {
 		verify := c.config.VerifyConnection
 		params.VerifyConnection = func(r *handshake.Result) error {
-			return verify(c.stateFrom(r, true))
+			return chosenAlert(verify(c.stateFrom(r, true)))
 		}
 	}
 	c.takeHandshakeBufs()
@@ -420,17 +420,21 @@ func (c *Conn) fatal(err error) error {
 		c.errMu.Unlock()
 		return c.err
 	}
+	// No alert goes out for an alert the peer sent, or for a transport
+	// failure (the connection is gone). An error tagged with an alert is
+	// a local decision and is always sent, even when it wraps a network
+	// error (a VerifyConnection that fetched OCSP and timed out) or an
+	// *AlertError a callback returned to choose the alert.
 	var ae *AlertError
 	var ne net.Error
-	switch {
-	case errors.As(err, &ae), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
-		errors.Is(err, net.ErrClosed), errors.As(err, &ne):
+	a, tagged := alert.Of(err)
+	if !tagged && (errors.As(err, &ae) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, net.ErrClosed) || errors.As(err, &ne)) {
 		c.err = err
 		c.errMu.Unlock()
 		return err
 	}
-	a, ok := alert.Of(err)
-	if !ok {
+	if !tagged {
 		a = alert.InternalError
 	}
 	ae = &AlertError{Alert: Alert(a), Err: err}

@@ -105,10 +105,26 @@ const (
 	AlertUnsupportedExtension  = Alert(alert.UnsupportedExtension)
 	AlertCertificateRequired   = Alert(alert.CertificateRequired)
 	AlertNoApplicationProtocol = Alert(alert.NoApplicationProtocol)
+
+	AlertCertificateRevoked           = Alert(alert.CertificateRevoked)
+	AlertCertificateUnknown           = Alert(alert.CertificateUnknown)
+	AlertUnsupportedCertificate       = Alert(alert.UnsupportedCertificate)
+	AlertAccessDenied                 = Alert(alert.AccessDenied)
+	AlertBadCertificateStatusResponse = Alert(alert.BadCertificateStatusResponse)
+	AlertUnrecognizedName             = Alert(alert.UnrecognizedName)
 )
 
 // AlertError is a fatal alert, sent to the peer or received from it, with
 // its cause. Match it with errors.As.
+//
+// A callback may also return one (or an error wrapping one) to choose the
+// alert hush sends when the callback fails the handshake: VerifyConnection
+// and VerifyPeerCertificate (default bad_certificate) and GetCertificate
+// (default internal_error). For example, a client whose VerifyConnection
+// rejects the stapled OCSP response can return
+// &AlertError{Alert: AlertBadCertificateStatusResponse, Err: err}
+// (RFC 8446, Section 6.2). Received must be false, and close_notify or
+// user_canceled, which are not errors, are replaced by the default.
 type AlertError struct {
 	// Alert is the alert description.
 	Alert Alert

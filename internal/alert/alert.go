@@ -122,6 +122,15 @@ func Wrap(a Alert, err error) error {
 	return &Error{Alert: a, Err: err}
 }
 
+// Default returns err tagged with a, unless err already carries an alert
+// (a callback that chose its own); a nil err stays nil.
+func Default(a Alert, err error) error {
+	if _, ok := Of(err); ok || err == nil {
+		return err
+	}
+	return &Error{Alert: a, Err: err}
+}
+
 // Of returns the alert carried by err, if any.
 func Of(err error) (Alert, bool) {
 	var e *Error

@@ -82,7 +82,7 @@ func (hs *shared) chooseCertificate(ch *wire.ClientHello, version uint16) (*Cert
 	if p.GetCertificate != nil {
 		c, err := p.GetCertificate(helloInfo(ch))
 		if err != nil {
-			return nil, alert.Wrap(alert.InternalError, err)
+			return nil, alert.Default(alert.InternalError, err)
 		}
 		if c != nil {
 			return c, nil

@@ -66,7 +66,7 @@ func (hs *shared) verifyPeerChain(raw [][]byte) ([]*x509.Certificate, [][]*x509.
 	hs.result.rawPeerCertificates = e.raw
 	if p.VerifyPeerCertificate != nil {
 		if err := p.VerifyPeerCertificate(raw, chains); err != nil {
-			return nil, nil, alert.Wrap(alert.BadCertificate, err)
+			return nil, nil, alert.Default(alert.BadCertificate, err)
 		}
 	}
 	return certs, chains, nil
@@ -141,7 +141,7 @@ func (hs *shared) runVerifyConnection() error {
 		return nil
 	}
 	if err := hs.p.VerifyConnection(&hs.result); err != nil {
-		return alert.Wrap(alert.BadCertificate, err)
+		return alert.Default(alert.BadCertificate, err)
 	}
 	return nil
 }
