@@ -32,7 +32,6 @@ const maxEmptyRecordsInRow = 32
 type inHalf struct {
 	sync.Mutex
 	prot    *record.Protector // nil before keys are installed
-	secret  []byte            // TLS 1.3 traffic secret of prot
 	raw     []byte            // bytes read from the network; raw[start:end] unconsumed
 	start   int
 	end     int
@@ -271,8 +270,8 @@ func (c *Conn) version() uint16 {
 	if c.in.machine != nil {
 		return c.in.machine.Version()
 	}
-	if c.result != nil && c.handshakeDone.Load() {
-		return c.result.Version
+	if c.handshakeDone.Load() {
+		return c.est.version
 	}
 	return 0
 }

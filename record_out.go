@@ -13,7 +13,6 @@ import (
 type outHalf struct {
 	sync.Mutex
 	prot      *record.Protector // nil before keys are installed
-	secret    []byte            // TLS 1.3 traffic secret of prot
 	buf       []byte            // sealed records waiting to be written
 	hsPending []byte            // handshake messages waiting to be packed into records
 	closed    bool              // close_notify sent
