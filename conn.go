@@ -30,9 +30,8 @@ type Conn struct {
 	out outHalf
 
 	handshakeMu  sync.Mutex
-	errMu        sync.Mutex
 	handshakeErr error
-	err          error // sticky fatal error; errMu
+	err          atomic.Pointer[error] // sticky fatal error, set once (setErr)
 
 	writeDeadline atomic.Int64 // unix nanoseconds of the user's write deadline, 0 when none
 	readDeadline  atomic.Int64 // likewise for reads
@@ -400,38 +399,45 @@ func appendHex(dst, b []byte) []byte {
 
 // stickyErr returns the connection's fatal error, if any.
 func (c *Conn) stickyErr() error {
-	c.errMu.Lock()
-	defer c.errMu.Unlock()
-	return c.err
+	if p := c.err.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// setErr makes err the connection's sticky error unless it has one
+// already, and returns the sticky error.
+func (c *Conn) setErr(err error) error {
+	if c.err.CompareAndSwap(nil, &err) {
+		return err
+	}
+	return *c.err.Load()
 }
 
 // fatal is the one place that turns an error into an alert on the wire: it
 // sends the alert the error carries (internal_error when it carries none),
 // once, and makes the error sticky. Network errors send nothing.
 func (c *Conn) fatal(err error) error {
-	c.errMu.Lock()
-	if c.err != nil {
-		c.errMu.Unlock()
-		return c.err
+	if sticky := c.stickyErr(); sticky != nil {
+		return sticky
 	}
 	var ae *AlertError
 	var ne net.Error
 	switch {
 	case errors.As(err, &ae), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
 		errors.Is(err, net.ErrClosed), errors.As(err, &ne):
-		c.err = err
-		c.errMu.Unlock()
-		return err
+		return c.setErr(err)
 	}
 	a, ok := alert.Of(err)
 	if !ok {
 		a = alert.InternalError
 	}
-	ae = &AlertError{Alert: Alert(a), Err: err}
-	c.err = ae
-	c.errMu.Unlock()
+	var sticky error = &AlertError{Alert: Alert(a), Err: err}
+	if !c.err.CompareAndSwap(nil, &sticky) {
+		return *c.err.Load() // another goroutine's error came first
+	}
 	c.sendAlert(a, alert.LevelFatal)
-	return ae
+	return sticky
 }
 
 // sendAlert writes an alert record, best effort, under the current write

@@ -23,7 +23,7 @@ type outHalf struct {
 	// keyUpdateAnswered: a KeyUpdate went out in answer to a request and
 	// no application data since (one answer covers a run of requests).
 	keyUpdateAnswered bool
-	keyUpdatesSent    int // for tests and diagnostics
+	keyUpdatesSent    uint32 // for tests and diagnostics
 }
 
 // writeBatch is how much plaintext one Write seals before it hands the
