@@ -1,7 +1,6 @@
 package hush
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -24,29 +23,28 @@ import (
 // Conn is the only layer that does I/O, holds locks, applies deadlines and
 // sends alerts. Locks are taken in the order handshakeMu, in, out.
 type Conn struct {
-	conn     net.Conn
-	isClient bool
-	config   *Config
-
-	handshakeMu   sync.Mutex
-	handshakeErr  error
-	handshakeDone atomic.Bool
-	result        *handshake.Result
-
-	errMu sync.Mutex
-	err   error // sticky fatal error
+	conn   net.Conn
+	config *Config
 
 	in  inHalf
 	out outHalf
 
-	closed        atomic.Bool
+	handshakeMu  sync.Mutex
+	handshakeErr error
+	err          atomic.Pointer[error] // sticky fatal error, set once (setErr)
+
 	writeDeadline atomic.Int64 // unix nanoseconds of the user's write deadline, 0 when none
 	readDeadline  atomic.Int64 // likewise for reads
-	keyLogRandom  []byte
+	handshakeDone atomic.Bool
+	closed        atomic.Bool
+	isClient      bool
 
-	keyUpdatesInRow       int                // received without application data between them; c.in locked
-	renegotiationsRefused int                // TLS 1.2 renegotiation attempts answered; c.in locked
-	sentTrace             []HandshakeMessage // sent messages not yet flushed, for OnHandshakeMessage
+	keyUpdatesInRow       uint8 // received without application data between them; c.in locked
+	renegotiationsRefused uint8 // TLS 1.2 renegotiation attempts answered; c.in locked
+
+	// est is what the handshake established, set before handshakeDone.
+	// It is all that an established connection keeps of its handshake.
+	est established
 }
 
 // Client returns a client-side TLS connection over conn. The handshake runs
@@ -193,11 +191,13 @@ func (c *Conn) runHandshake() error {
 	if c.config.VerifyConnection != nil {
 		verify := c.config.VerifyConnection
 		params.VerifyConnection = func(r *handshake.Result) error {
-			return chosenAlert(verify(c.stateFrom(r, true)))
+			e := summarize(r, false, false)
+			return chosenAlert(verify(e.state(false)))
 		}
 	}
 	c.takeHandshakeBufs()
 	defer c.releaseHandshakeBufs()
+	var trace []HandshakeMessage // sent, not yet flushed, for OnHandshakeMessage
 	var offered *ClientSessionState
 	if c.isClient && c.config.ClientSessionCache != nil {
 		if cs, ok := c.config.ClientSessionCache.Get(c.sessionKey()); ok && cs != nil {
@@ -211,9 +211,8 @@ func (c *Conn) runHandshake() error {
 		if err != nil {
 			return c.fatal(err)
 		}
-		c.keyLogRandom = m.ClientRandom()
 		c.setMachine(m)
-		if err := c.apply(m, actions); err != nil {
+		if err := c.apply(m, actions, &trace); err != nil {
 			return err
 		}
 	} else {
@@ -245,30 +244,22 @@ func (c *Conn) runHandshake() error {
 		if err := c.checkFlightBoundary(m, actions); err != nil {
 			return c.fatal(err)
 		}
-		if c.keyLogRandom == nil {
-			c.keyLogRandom = m.ClientRandom()
-		}
-		if err := c.apply(m, actions); err != nil {
+		if err := c.apply(m, actions, &trace); err != nil {
 			return err
 		}
 	}
-	// A copy: the machine (settings, transcript, last messages) can then
-	// be collected, which matters for idle connections.
-	result := *m.Result()
-	detachResult(&result)
-	if !c.isClient || c.config.ClientSessionCache == nil {
-		// Only a client that keeps sessions uses it again, for the
-		// NewSessionTickets that follow the handshake.
-		result.ResumptionSecret = nil
-	}
-	c.result = &result
-	c.keyLogRandom = result.ClientRandom
+	// Only what the connection needs from now on is kept, so the machine
+	// (settings, transcript, last messages) can be collected: that
+	// matters for idle connections.
+	r := m.Result()
+	cache := c.config.ClientSessionCache
+	c.est = summarize(r, true, c.isClient && cache != nil)
 	c.setMachine(nil)
-	if cache := c.config.ClientSessionCache; c.isClient && cache != nil {
+	if c.isClient && cache != nil {
 		switch {
-		case c.result.NewSession != nil:
-			cache.Put(c.sessionKey(), &ClientSessionState{state: c.result.NewSession})
-		case offered != nil && !c.result.DidResume && c.result.Version == offered.state.Version:
+		case r.NewSession != nil:
+			cache.Put(c.sessionKey(), &ClientSessionState{state: r.NewSession})
+		case offered != nil && !r.DidResume && r.Version == offered.state.Version:
 			// The server would not resume it: it is of no further use.
 			cache.Put(c.sessionKey(), nil)
 		}
@@ -328,17 +319,19 @@ func (c *Conn) setMachine(m *handshake.Machine) {
 }
 
 // apply carries out the machine's actions in order.
-func (c *Conn) apply(m *handshake.Machine, actions []handshake.Action) error {
+// Sent messages are traced when their flight is flushed; trace collects
+// them until then.
+func (c *Conn) apply(m *handshake.Machine, actions []handshake.Action, trace *[]HandshakeMessage) error {
 	for _, a := range actions {
 		var err error
 		switch a.Kind {
 		case handshake.ActSend:
-			c.queueTrace(messageName(a.Data), len(a.Data), m.Version())
+			c.queueTrace(trace, messageName(a.Data), len(a.Data), m.Version())
 			c.out.Lock()
 			c.out.hsPending = append(c.out.hsPending, a.Data...)
 			c.out.Unlock()
 		case handshake.ActSendCCS:
-			c.queueTrace("ChangeCipherSpec", 1, m.Version())
+			c.queueTrace(trace, "ChangeCipherSpec", 1, m.Version())
 			c.out.Lock()
 			c.out.packHandshake()
 			c.out.buf = record.AppendHeader(c.out.buf, record.TypeChangeCipherSpec, wire.VersionTLS12, 1)
@@ -348,11 +341,11 @@ func (c *Conn) apply(m *handshake.Machine, actions []handshake.Action) error {
 			c.out.Lock()
 			err = c.flushLocked()
 			c.out.Unlock()
-			c.emitTraces()
+			c.emitTraces(trace)
 		case handshake.ActWriteKeys:
 			c.out.Lock()
 			c.out.packHandshake()
-			c.out.prot, c.out.secret = a.Keys, a.Secret
+			c.out.prot = a.Keys
 			c.out.Unlock()
 		case handshake.ActReadKeys:
 			c.in.Lock()
@@ -364,13 +357,13 @@ func (c *Conn) apply(m *handshake.Machine, actions []handshake.Action) error {
 			if c.in.hs.Buffered() != 0 {
 				err = alert.New(alert.UnexpectedMessage, "handshake message spans a key change")
 			}
-			c.in.prot, c.in.secret = a.Keys, a.Secret
+			c.in.prot = a.Keys
 			c.in.Unlock()
 			if err != nil {
 				return c.fatal(err)
 			}
 		case handshake.ActKeyLog:
-			c.writeKeyLog(a.Label, a.Data)
+			c.writeKeyLog(m.ClientRandom(), a.Label, a.Data)
 		}
 		if err != nil {
 			return c.fatal(err)
@@ -379,15 +372,15 @@ func (c *Conn) apply(m *handshake.Machine, actions []handshake.Action) error {
 	return nil
 }
 
-func (c *Conn) writeKeyLog(label string, secret []byte) {
+func (c *Conn) writeKeyLog(clientRandom []byte, label string, secret []byte) {
 	w := c.config.KeyLogWriter
 	if w == nil {
 		return
 	}
-	line := make([]byte, 0, len(label)+2+2*len(c.keyLogRandom)+2*len(secret)+1)
+	line := make([]byte, 0, len(label)+2+2*len(clientRandom)+2*len(secret)+1)
 	line = append(line, label...)
 	line = append(line, ' ')
-	line = appendHex(line, c.keyLogRandom)
+	line = appendHex(line, clientRandom)
 	line = append(line, ' ')
 	line = appendHex(line, secret)
 	line = append(line, '\n')
@@ -406,19 +399,27 @@ func appendHex(dst, b []byte) []byte {
 
 // stickyErr returns the connection's fatal error, if any.
 func (c *Conn) stickyErr() error {
-	c.errMu.Lock()
-	defer c.errMu.Unlock()
-	return c.err
+	if p := c.err.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// setErr makes err the connection's sticky error unless it has one
+// already, and returns the sticky error.
+func (c *Conn) setErr(err error) error {
+	if c.err.CompareAndSwap(nil, &err) {
+		return err
+	}
+	return *c.err.Load()
 }
 
 // fatal is the one place that turns an error into an alert on the wire: it
 // sends the alert the error carries (internal_error when it carries none),
 // once, and makes the error sticky. Network errors send nothing.
 func (c *Conn) fatal(err error) error {
-	c.errMu.Lock()
-	if c.err != nil {
-		c.errMu.Unlock()
-		return c.err
+	if sticky := c.stickyErr(); sticky != nil {
+		return sticky
 	}
 	// No alert goes out for an alert the peer sent, or for a transport
 	// failure (the connection is gone). An error tagged with an alert is
@@ -430,18 +431,17 @@ func (c *Conn) fatal(err error) error {
 	a, tagged := alert.Of(err)
 	if !tagged && (errors.As(err, &ae) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, net.ErrClosed) || errors.As(err, &ne)) {
-		c.err = err
-		c.errMu.Unlock()
-		return err
+		return c.setErr(err)
 	}
 	if !tagged {
 		a = alert.InternalError
 	}
-	ae = &AlertError{Alert: Alert(a), Err: err}
-	c.err = ae
-	c.errMu.Unlock()
+	var sticky error = &AlertError{Alert: Alert(a), Err: err}
+	if !c.err.CompareAndSwap(nil, &sticky) {
+		return *c.err.Load() // another goroutine's error came first
+	}
 	c.sendAlert(a, alert.LevelFatal)
-	return ae
+	return sticky
 }
 
 // sendAlert writes an alert record, best effort, under the current write
@@ -481,24 +481,5 @@ func (c *Conn) ConnectionState() ConnectionState {
 	if !c.handshakeDone.Load() {
 		return ConnectionState{}
 	}
-	return c.stateFrom(c.result, false)
-}
-
-// detachResult gives r its own copies of the fields that point into
-// received handshake messages (the randoms, stapled OCSP and SCTs), so
-// that an established connection does not keep those messages alive.
-func detachResult(r *handshake.Result) {
-	randoms := make([]byte, 0, len(r.ClientRandom)+len(r.ServerRandom))
-	randoms = append(randoms, r.ClientRandom...)
-	randoms = append(randoms, r.ServerRandom...)
-	n := len(r.ClientRandom)
-	r.ClientRandom, r.ServerRandom = randoms[:n:n], randoms[n:]
-	r.OCSPResponse = bytes.Clone(r.OCSPResponse)
-	if r.SCTs != nil {
-		scts := make([][]byte, len(r.SCTs))
-		for i, s := range r.SCTs {
-			scts[i] = bytes.Clone(s)
-		}
-		r.SCTs = scts
-	}
+	return c.est.state(true)
 }

@@ -47,7 +47,7 @@ func CorruptCachedSecretForTest(cache ClientSessionCache, key string) {
 func KeyUpdatesSentForTest(c *Conn) int {
 	c.out.Lock()
 	defer c.out.Unlock()
-	return c.out.keyUpdatesSent
+	return int(c.out.keyUpdatesSent)
 }
 
 // SendHandshakeForTest sends msg as a handshake record under c's current

@@ -26,7 +26,7 @@ func (c *Conn) handlePostHandshake() error {
 		if !ok {
 			return nil
 		}
-		if c.result.Version != wire.VersionTLS13 {
+		if c.est.version != wire.VersionTLS13 {
 			if err := c.refuseRenegotiation(msg); err != nil {
 				return err
 			}
@@ -67,10 +67,7 @@ func (c *Conn) handleKeyUpdate(ku *wire.KeyUpdate) error {
 	if c.keyUpdatesInRow > maxKeyUpdatesInRow {
 		return c.fatal(alert.New(alert.UnexpectedMessage, "more than %d KeyUpdates without application data", maxKeyUpdatesInRow))
 	}
-	suite := c.result.Suite
-	in.secret = keyschedule.NextTrafficSecret(suite.Hash, in.secret)
-	key, iv := keyschedule.TrafficKey(suite.Hash, in.secret, suite.KeyLen, suite.IVLen)
-	prot, err := record.NewTLS13(suite, key, iv)
+	prot, err := c.nextTrafficKeys(false)
 	if err != nil {
 		return c.fatal(alert.Wrap(alert.InternalError, err))
 	}
@@ -100,7 +97,7 @@ func (c *Conn) handleKeyUpdate(ku *wire.KeyUpdate) error {
 // updateWriteKeyLocked sends a KeyUpdate under the current write key, then
 // moves to the next one. c.out is locked.
 func (c *Conn) updateWriteKeyLocked(requestUpdate bool) error {
-	if c.result.Version != wire.VersionTLS13 {
+	if c.est.version != wire.VersionTLS13 {
 		return alert.New(alert.InternalError, "the write key is exhausted and TLS 1.2 has no KeyUpdate")
 	}
 	msg := (&wire.KeyUpdate{UpdateRequested: requestUpdate}).Marshal()
@@ -111,15 +108,28 @@ func (c *Conn) updateWriteKeyLocked(requestUpdate bool) error {
 	}
 	c.out.buf = c.out.buf[:0]
 	c.out.keyUpdatesSent++
-	suite := c.result.Suite
-	c.out.secret = keyschedule.NextTrafficSecret(suite.Hash, c.out.secret)
-	key, iv := keyschedule.TrafficKey(suite.Hash, c.out.secret, suite.KeyLen, suite.IVLen)
-	prot, err := record.NewTLS13(suite, key, iv)
+	prot, err := c.nextTrafficKeys(true)
 	if err != nil {
 		return alert.Wrap(alert.InternalError, err)
 	}
 	c.out.prot = prot
 	return nil
+}
+
+// nextTrafficKeys moves the write (or read) traffic secret to the next
+// generation (RFC 8446, Section 7.2), overwriting the old one, and returns
+// the protection under the new keys. c.out (or c.in) is locked.
+func (c *Conn) nextTrafficKeys(write bool) (*record.Protector, error) {
+	suite := c.est.suite
+	secret := c.est.trafficSecret(c.isClient, write)
+	next := keyschedule.NextTrafficSecret(suite.Hash, secret)
+	copy(secret, next)
+	clear(next)
+	key, iv := keyschedule.TrafficKey(suite.Hash, secret, suite.KeyLen, suite.IVLen)
+	prot, err := record.NewTLS13(suite, key, iv)
+	clear(key)
+	clear(iv)
+	return prot, err
 }
 
 // sendKeyUpdate sends a KeyUpdate now; with requestUpdate the peer must
@@ -178,7 +188,10 @@ func (c *Conn) storeTicket(nst *wire.NewSessionTicket13) {
 	if cache == nil || c.config.SessionTicketsDisabled {
 		return
 	}
-	if sess := c.result.NewClientSession13(nst.Ticket, nst.Lifetime, nst.AgeAdd, nst.Nonce, c.config.now()); sess != nil {
+	if c.est.extra == nil || c.est.extra.tickets == nil {
+		return
+	}
+	if sess := c.est.extra.tickets.NewClientSession13(nst.Ticket, nst.Lifetime, nst.AgeAdd, nst.Nonce, c.config.now()); sess != nil {
 		cache.Put(c.sessionKey(), &ClientSessionState{state: sess})
 	}
 }

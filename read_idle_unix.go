@@ -22,7 +22,7 @@ import (
 const (
 	idleParkDelay  = 50 * time.Millisecond
 	idleSweepEvery = idleParkDelay / 2
-	idleParkAfter  = uint64(idleParkDelay/idleSweepEvery) + 1
+	idleParkAfter  = uint32(idleParkDelay/idleSweepEvery) + 1
 )
 
 // idleReader waits for a TCP connection to become readable without
@@ -33,20 +33,18 @@ const (
 // succeeds); an idle one blocked in Read keeps no record buffer, and after
 // idleParkDelay no AEAD state either.
 type idleReader struct {
-	c    *Conn
-	in   *inHalf
-	rc   syscall.RawConn
-	try  func(fd uintptr) bool // the method value, made once
-	n    int
-	errn error
+	rc  syscall.RawConn
+	try func(fd uintptr) bool // the callback (Conn.readNow), made once
 
 	// While waiting is true the reading goroutine is parked in the poller
 	// and does not touch c.in, whose lock it holds: the sweeper may then
 	// park the read Protector. mu orders the two goroutines.
 	mu      sync.Mutex
+	since   uint32 // the sweeper's epoch when waiting began
+	n       int32  // bytes the last read returned (at most recordBufLen)
+	errno   int32  // its error, 0 for none
 	waiting bool
-	since   uint64 // the sweeper's epoch when waiting began
-	listed  bool   // in idleSweeper.readers; guarded by idleSweeper.mu
+	listed  bool // in idleSweeper.conns; guarded by idleSweeper.mu
 }
 
 // idleSweeper parks the protectors of connections that have been waiting
@@ -55,9 +53,9 @@ type idleReader struct {
 // goroutine of its own.
 var idleSweeper struct {
 	mu      sync.Mutex
-	readers []*idleReader // waiting, or were when listed
+	conns   []*Conn // waiting in readIdle, or were when listed
 	running bool
-	epoch   atomic.Uint64 // sweeps done
+	epoch   atomic.Uint32 // sweeps done; wraps, compared by difference
 }
 
 // readIdle reads into a pooled read buffer, waiting without one. ok is
@@ -74,40 +72,41 @@ func (c *Conn) readIdle() (ok bool, err error) {
 		if err != nil {
 			return false, nil
 		}
-		r = &idleReader{c: c, in: &c.in, rc: rc}
-		r.try = r.read
+		r = &idleReader{rc: rc, try: c.readNow}
 		c.in.idle = r
 	}
-	r.n, r.errn = 0, nil
+	in := &c.in
+	r.n, r.errno = 0, 0
 	err = r.rc.Read(r.try)
-	r.resume()
+	c.resumeIdle()
 	if err != nil {
-		if r.in.raw != nil && r.in.end == 0 {
-			putRecordBuf(r.in.raw)
-			r.in.raw = nil
+		if in.raw != nil && in.end == 0 {
+			putRecordBuf(in.raw)
+			in.raw = nil
 		}
 		return true, err
 	}
-	if r.errn != nil {
-		putRecordBuf(r.in.raw)
-		r.in.raw = nil
+	if r.errno != 0 {
+		putRecordBuf(in.raw)
+		in.raw = nil
 		return true, &net.OpError{Op: "read", Net: "tcp", Source: c.conn.LocalAddr(), Addr: c.conn.RemoteAddr(),
-			Err: os.NewSyscallError("read", r.errn)}
+			Err: os.NewSyscallError("read", syscall.Errno(r.errno))}
 	}
 	if r.n == 0 {
-		putRecordBuf(r.in.raw)
-		r.in.raw = nil
+		putRecordBuf(in.raw)
+		in.raw = nil
 		return true, io.EOF
 	}
-	r.in.end = r.n
+	in.end = int(r.n)
 	return true, nil
 }
 
-// read is the RawConn callback: one non-blocking read. It reports false
-// (wait for readability) only on EAGAIN, after giving the buffer back.
-func (r *idleReader) read(fd uintptr) bool {
-	r.resume()
-	in := r.in
+// readNow is the RawConn callback: one non-blocking read. It reports
+// false (wait for readability) only on EAGAIN, after giving the buffer
+// back.
+func (c *Conn) readNow(fd uintptr) bool {
+	c.resumeIdle()
+	in, r := &c.in, c.in.idle
 	if in.raw == nil {
 		in.raw = getRecordBuf()
 	}
@@ -115,24 +114,28 @@ func (r *idleReader) read(fd uintptr) bool {
 		n, err := syscall.Read(int(fd), in.raw)
 		switch err {
 		case nil:
-			r.n = n
+			r.n = int32(n)
 			return true
 		case syscall.EINTR:
 			continue
 		case syscall.EAGAIN:
 			putRecordBuf(in.raw)
 			in.raw = nil
-			r.suspend()
+			c.suspendIdle()
 			return false
 		}
-		r.errn = err
+		r.errno = int32(syscall.EIO)
+		if errno, ok := err.(syscall.Errno); ok {
+			r.errno = int32(errno)
+		}
 		return true
 	}
 }
 
-// suspend marks the reader as waiting and makes sure the sweeper will look
-// at it.
-func (r *idleReader) suspend() {
+// suspendIdle marks the reader as waiting and makes sure the sweeper will
+// look at it.
+func (c *Conn) suspendIdle() {
+	r := c.in.idle
 	r.mu.Lock()
 	r.waiting = true
 	r.since = idleSweeper.epoch.Load()
@@ -141,7 +144,7 @@ func (r *idleReader) suspend() {
 	sw.mu.Lock()
 	if !r.listed {
 		r.listed = true
-		sw.readers = append(sw.readers, r)
+		sw.conns = append(sw.conns, c)
 	}
 	if !sw.running {
 		sw.running = true
@@ -150,8 +153,10 @@ func (r *idleReader) suspend() {
 	sw.mu.Unlock()
 }
 
-// resume ends a wait: from here on the reading goroutine owns c.in again.
-func (r *idleReader) resume() {
+// resumeIdle ends a wait: from here on the reading goroutine owns c.in
+// again.
+func (c *Conn) resumeIdle() {
+	r := c.in.idle
 	if !r.waiting { // only this goroutine sets waiting
 		return
 	}
@@ -178,29 +183,31 @@ func sweepOnce() bool {
 	epoch := sw.epoch.Add(1)
 	sw.mu.Lock()
 	defer sw.mu.Unlock()
-	kept := sw.readers[:0]
-	for _, r := range sw.readers {
-		if r.sweep(epoch) {
-			kept = append(kept, r)
+	kept := sw.conns[:0]
+	for _, c := range sw.conns {
+		if c.parkIfIdle(epoch) {
+			kept = append(kept, c)
 		} else {
-			r.listed = false
+			c.in.idle.listed = false
 		}
 	}
-	clear(sw.readers[len(kept):]) // no stale pointers keep connections alive
-	sw.readers = kept
+	clear(sw.conns[len(kept):]) // no stale pointers keep connections alive
+	sw.conns = kept
 	if len(kept) == 0 {
-		sw.readers = nil // an empty list keeps no array
+		sw.conns = nil // an empty list keeps no array
 		sw.running = false
 		return false
 	}
 	return true
 }
 
-// sweep parks the reader's protectors if it has waited idleParkDelay, and
-// reports whether it must stay on the list (it waits, not yet parked). The
-// read Protector is parked while the reader waits; the write Protector
-// too, unless a Write is under way.
-func (r *idleReader) sweep(epoch uint64) bool {
+// parkIfIdle parks the connection's protectors if its reader has waited
+// idleParkDelay, and reports whether it must stay on the list (it waits,
+// not yet parked). The read Protector is parked while the reader waits;
+// the write Protector too, unless a Write is under way. The sweeper reads
+// c.in.idle, which the reading goroutine set before it first waited.
+func (c *Conn) parkIfIdle(epoch uint32) bool {
+	r := c.in.idle
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !r.waiting {
@@ -209,7 +216,6 @@ func (r *idleReader) sweep(epoch uint64) bool {
 	if epoch-r.since < idleParkAfter {
 		return true
 	}
-	c := r.c
 	if c.in.prot != nil {
 		c.in.prot.Park()
 	}

@@ -57,9 +57,9 @@ func TestIdleSweeperParksWaitingReader(t *testing.T) {
 	waitUntil(t, "the reader waits", func() bool {
 		idleSweeper.mu.Lock()
 		defer idleSweeper.mu.Unlock()
-		for _, x := range idleSweeper.readers {
-			if x.c == client {
-				r = x
+		for _, x := range idleSweeper.conns {
+			if x == client {
+				r = x.in.idle
 				return true
 			}
 		}

@@ -32,22 +32,23 @@ const maxEmptyRecordsInRow = 32
 type inHalf struct {
 	sync.Mutex
 	prot    *record.Protector // nil before keys are installed
-	secret  []byte            // TLS 1.3 traffic secret of prot
 	raw     []byte            // bytes read from the network; raw[start:end] unconsumed
 	start   int
 	end     int
 	plain   []byte // decrypted application data not yet returned by Read
 	hs      *wire.Reassembler
 	machine *handshake.Machine // during the handshake
-	eof     bool               // close_notify received
 
-	ccsInRow   int  // TLS 1.3 compatibility change_cipher_spec records received
-	emptyInRow int  // empty application data records since the last non-empty one
-	ccsPending bool // a TLS 1.2 ChangeCipherSpec waits for the handshake loop
+	earlyDataSkipped int // server: bytes of declined 0-RTT data discarded
 
-	earlyDataSkipped int  // server: bytes of declined 0-RTT data discarded
-	earlyDataOver    bool // server: a record opened, so early data is over
-	warningsInRow    int  // TLS 1.2 warning alerts since the last application data
+	// The small fields together, for a small Conn: the counters are
+	// bounded by the max...InRow constants, far below 255.
+	eof           bool  // close_notify received
+	ccsInRow      uint8 // TLS 1.3 compatibility change_cipher_spec records received
+	emptyInRow    uint8 // empty application data records since the last non-empty one
+	ccsPending    bool  // a TLS 1.2 ChangeCipherSpec waits for the handshake loop
+	earlyDataOver bool  // server: a record opened, so early data is over
+	warningsInRow uint8 // TLS 1.2 warning alerts since the last application data
 
 	idle *idleReader // waits for the network without a buffer (read_idle_unix.go)
 }
@@ -271,8 +272,8 @@ func (c *Conn) version() uint16 {
 	if c.in.machine != nil {
 		return c.in.machine.Version()
 	}
-	if c.result != nil && c.handshakeDone.Load() {
-		return c.result.Version
+	if c.handshakeDone.Load() {
+		return c.est.version
 	}
 	return 0
 }
@@ -330,12 +331,7 @@ func (c *Conn) handleAlert(payload []byte) error {
 		return nil
 	}
 	err := &AlertError{Alert: Alert(code), Received: true}
-	c.errMu.Lock()
-	if c.err == nil {
-		c.err = err
-	}
-	c.errMu.Unlock()
-	return c.stickyErr()
+	return c.setErr(err)
 }
 
 // readHandshake returns the next complete handshake message during the

@@ -13,7 +13,6 @@ import (
 type outHalf struct {
 	sync.Mutex
 	prot      *record.Protector // nil before keys are installed
-	secret    []byte            // TLS 1.3 traffic secret of prot
 	buf       []byte            // sealed records waiting to be written
 	hsPending []byte            // handshake messages waiting to be packed into records
 	closed    bool              // close_notify sent
@@ -24,7 +23,7 @@ type outHalf struct {
 	// keyUpdateAnswered: a KeyUpdate went out in answer to a request and
 	// no application data since (one answer covers a run of requests).
 	keyUpdateAnswered bool
-	keyUpdatesSent    int // for tests and diagnostics
+	keyUpdatesSent    uint32 // for tests and diagnostics
 }
 
 // writeBatch is how much plaintext one Write seals before it hands the

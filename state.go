@@ -1,11 +1,13 @@
 package hush
 
 import (
+	"bytes"
 	"crypto/x509"
 	"errors"
 
 	"github.com/hushtls/hush/internal/handshake"
 	"github.com/hushtls/hush/internal/keyschedule"
+	"github.com/hushtls/hush/suites"
 )
 
 // ConnectionState describes a connection's negotiated parameters.
@@ -54,37 +56,169 @@ func (cs *ConnectionState) ExportKeyingMaterial(label string, context []byte, le
 	return cs.ekm(label, context, length)
 }
 
-func (c *Conn) stateFrom(r *handshake.Result, inHandshake bool) ConnectionState {
+// established is what a completed handshake leaves for the rest of the
+// connection's life: what ConnectionState reports, the secrets that
+// ExportKeyingMaterial and KeyUpdate need, and nothing more. It replaces
+// the handshake's whole Result, most of which is of no use afterwards, so
+// that an idle connection stays small. The fields most connections never
+// set (a peer's certificates, stapled data, TLS 1.2 randoms, a client's
+// ticket state) are behind pointers that stay nil when unused.
+type established struct {
+	suite *suites.Suite
+	// secrets holds, in TLS 1.3, the client application traffic secret,
+	// the server's and the exporter master secret, each of the suite's
+	// hash size, in one allocation; a KeyUpdate replaces its traffic
+	// secret in place. In TLS 1.2 it is the master secret.
+	secrets    []byte
+	alpn       string
+	serverName string
+	peer       *peerCerts
+	extra      *establishedExtra
+
+	version, group, sigScheme, clientSigScheme uint16
+
+	didResume, helloRetry, ems bool
+}
+
+// peerCerts is the peer's chain and the chains verification built.
+type peerCerts struct {
+	certs  []*x509.Certificate
+	chains [][]*x509.Certificate
+}
+
+// establishedExtra holds what only some connections need after the
+// handshake.
+type establishedExtra struct {
+	ocsp []byte
+	scts [][]byte
+	// randoms is client_random || server_random, for TLS 1.2 exporters.
+	randoms []byte
+	// tickets is kept by a TLS 1.3 client with a session cache, to turn
+	// the NewSessionTickets that follow the handshake into sessions. Its
+	// traffic, exporter and master secrets are cleared: only the
+	// resumption secret is needed.
+	tickets *handshake.Result
+}
+
+// summarize builds the established state from a handshake result. With
+// final, the handshake is complete: the secrets are taken (into one block
+// of their own), and everything that points into received handshake
+// messages (randoms, stapled OCSP, SCTs) is copied, so that the
+// connection keeps neither the machine nor those messages alive. Without
+// final (for VerifyConnection, during the handshake) nothing is copied and
+// no secret is taken. With keepTickets (a TLS 1.3 client with a session
+// cache) the state for NewSessionTickets is kept too.
+func summarize(r *handshake.Result, final, keepTickets bool) established {
+	e := established{
+		suite:           r.Suite,
+		alpn:            r.ALPN,
+		serverName:      r.ServerName,
+		version:         r.Version,
+		group:           r.Group,
+		sigScheme:       r.SignatureScheme,
+		clientSigScheme: r.ClientSignatureScheme,
+		didResume:       r.DidResume,
+		helloRetry:      r.HelloRetry,
+		ems:             r.ExtendedMasterSecret,
+	}
+	if r.PeerCertificates != nil || r.VerifiedChains != nil {
+		e.peer = &peerCerts{certs: r.PeerCertificates, chains: r.VerifiedChains}
+	}
+	var x establishedExtra
+	if !final {
+		x.ocsp, x.scts = r.OCSPResponse, r.SCTs
+	} else {
+		x.ocsp = bytes.Clone(r.OCSPResponse)
+		if r.SCTs != nil {
+			x.scts = make([][]byte, len(r.SCTs))
+			for i, s := range r.SCTs {
+				x.scts[i] = bytes.Clone(s)
+			}
+		}
+		switch {
+		case r.Version == VersionTLS13 && r.Suite != nil:
+			h := r.Suite.Hash.Size()
+			e.secrets = make([]byte, 0, 3*h)
+			e.secrets = append(e.secrets, r.ClientTrafficSecret...)
+			e.secrets = append(e.secrets, r.ServerTrafficSecret...)
+			e.secrets = append(e.secrets, r.ExporterSecret...)
+			if len(e.secrets) != 3*h {
+				// The machine always derives all three; never export
+				// from a short block.
+				e.secrets = nil
+			}
+			if keepTickets && r.ResumptionSecret != nil {
+				t := *r
+				t.ClientTrafficSecret, t.ServerTrafficSecret, t.ExporterSecret, t.MasterSecret = nil, nil, nil, nil
+				t.ClientRandom, t.ServerRandom = nil, nil
+				t.OCSPResponse, t.SCTs = x.ocsp, x.scts
+				t.NewSession = nil
+				x.tickets = &t
+			}
+		case r.Version == VersionTLS12:
+			e.secrets = bytes.Clone(r.MasterSecret)
+			x.randoms = append(append(make([]byte, 0, len(r.ClientRandom)+len(r.ServerRandom)), r.ClientRandom...), r.ServerRandom...)
+		}
+	}
+	if x.ocsp != nil || x.scts != nil || x.randoms != nil || x.tickets != nil {
+		e.extra = &x
+	}
+	return e
+}
+
+// trafficSecret returns this side's current TLS 1.3 application traffic
+// secret for writing (write) or reading, inside e.secrets: a KeyUpdate
+// overwrites it there.
+func (e *established) trafficSecret(isClient, write bool) []byte {
+	h := e.suite.Hash.Size()
+	if isClient == write { // the client's secret
+		return e.secrets[:h:h]
+	}
+	return e.secrets[h : 2*h : 2*h]
+}
+
+// state returns the ConnectionState for e; complete is false while the
+// handshake runs (VerifyConnection), when no exporter is available.
+func (e *established) state(complete bool) ConnectionState {
 	cs := ConnectionState{
-		Version:                     r.Version,
-		HandshakeComplete:           !inHandshake,
-		DidResume:                   r.DidResume,
-		CurveID:                     CurveID(r.Group),
-		SignatureScheme:             r.SignatureScheme,
-		ClientSignatureScheme:       r.ClientSignatureScheme,
-		NegotiatedProtocol:          r.ALPN,
-		ServerName:                  r.ServerName,
-		HelloRetryRequest:           r.HelloRetry,
-		PeerCertificates:            r.PeerCertificates,
-		VerifiedChains:              r.VerifiedChains,
-		OCSPResponse:                r.OCSPResponse,
-		SignedCertificateTimestamps: r.SCTs,
+		Version:               e.version,
+		HandshakeComplete:     complete,
+		DidResume:             e.didResume,
+		CurveID:               CurveID(e.group),
+		SignatureScheme:       e.sigScheme,
+		ClientSignatureScheme: e.clientSigScheme,
+		NegotiatedProtocol:    e.alpn,
+		ServerName:            e.serverName,
+		HelloRetryRequest:     e.helloRetry,
 	}
-	if r.Suite != nil {
-		cs.CipherSuite = r.Suite.ID
+	if e.peer != nil {
+		cs.PeerCertificates, cs.VerifiedChains = e.peer.certs, e.peer.chains
 	}
-	if !inHandshake && r.Suite != nil {
-		cs.ekm = exporter(r)
+	if e.extra != nil {
+		cs.OCSPResponse, cs.SignedCertificateTimestamps = e.extra.ocsp, e.extra.scts
+	}
+	if e.suite != nil {
+		cs.CipherSuite = e.suite.ID
+		if complete {
+			cs.ekm = e.exporter()
+		}
 	}
 	return cs
 }
 
 // exporter returns the keying material exporter for a completed handshake.
-func exporter(r *handshake.Result) func(string, []byte, int) ([]byte, error) {
-	h := r.Suite.Hash
-	if r.Version == VersionTLS13 {
-		secret := r.ExporterSecret
+func (e *established) exporter() func(string, []byte, int) ([]byte, error) {
+	h := e.suite.Hash
+	if e.version == VersionTLS13 {
+		n := h.Size()
+		var secret []byte
+		if len(e.secrets) == 3*n {
+			secret = e.secrets[2*n : 3*n : 3*n]
+		}
 		return func(label string, context []byte, length int) ([]byte, error) {
+			if secret == nil {
+				return nil, errors.New("hush: no exporter secret")
+			}
 			if length < 0 || length > keyschedule.MaxExport13(h) {
 				return nil, errors.New("hush: exporter length out of range")
 			}
@@ -94,7 +228,11 @@ func exporter(r *handshake.Result) func(string, []byte, int) ([]byte, error) {
 			return keyschedule.Export13(h, secret, label, context, length), nil
 		}
 	}
-	master, cr, sr, ems := r.MasterSecret, r.ClientRandom, r.ServerRandom, r.ExtendedMasterSecret
+	master, ems := e.secrets, e.ems
+	var cr, sr []byte
+	if e.extra != nil && len(e.extra.randoms) == 64 {
+		cr, sr = e.extra.randoms[:32:32], e.extra.randoms[32:]
+	}
 	return func(label string, context []byte, length int) ([]byte, error) {
 		// RFC 7627, Section 5.4 and RFC 5705, Section 4: exporters without
 		// the extended master secret are unsafe, and some labels are

@@ -60,15 +60,15 @@ func (c *Conn) traceMessage(name string, n int, sent bool, version uint16) {
 // written, so the callback sees the wire order even though messages are
 // queued earlier (the TLS 1.3 client queues its change_cipher_spec as soon
 // as it has the ServerHello).
-func (c *Conn) queueTrace(name string, n int, version uint16) {
+func (c *Conn) queueTrace(trace *[]HandshakeMessage, name string, n int, version uint16) {
 	if c.config.OnHandshakeMessage != nil {
-		c.sentTrace = append(c.sentTrace, HandshakeMessage{Type: name, Len: n, Sent: true, Version: version})
+		*trace = append(*trace, HandshakeMessage{Type: name, Len: n, Sent: true, Version: version})
 	}
 }
 
-func (c *Conn) emitTraces() {
-	for _, m := range c.sentTrace {
+func (c *Conn) emitTraces(trace *[]HandshakeMessage) {
+	for _, m := range *trace {
 		c.config.OnHandshakeMessage(m)
 	}
-	c.sentTrace = nil
+	*trace = nil
 }

@@ -24,10 +24,10 @@ type Protector struct {
 	ivTail uint64
 	seq    uint64
 	// The key is kept so that Park can drop aead and the next record
-	// rebuild it: inline when it fits, so that a Protector is one
-	// allocation of 128 bytes, in longKey otherwise.
-	key     [maxKeyLen]byte
-	longKey []byte
+	// rebuild it. It is inline, so that a Protector is one allocation of
+	// 112 bytes; a key longer than maxKeyLen (only a registered suite can
+	// have one) is not kept, and such a Protector does not park.
+	key [maxKeyLen]byte
 
 	// Scratch space reused for every record so that passing it to the AEAD
 	// (an interface) never allocates.
@@ -36,7 +36,7 @@ type Protector struct {
 
 	version  uint16
 	explicit bool  // TLS 1.2 AES-GCM: salt(4) || nonce_explicit(8) on the wire
-	keyLen   uint8 // of key, when inline
+	keyLen   uint8 // of key; 0 when the key is too long to keep
 	overhead uint8 // AEAD expansion, at most 255 (checked at construction)
 }
 
@@ -101,8 +101,6 @@ func newProtector(s *suites.Suite, version uint16, key, iv []byte, explicit bool
 	}
 	if len(key) <= maxKeyLen {
 		p.keyLen = uint8(copy(p.key[:], key))
-	} else {
-		p.longKey = append([]byte(nil), key...)
 	}
 	copy(p.nonce[:4], iv[:4])
 	if !explicit {
@@ -157,7 +155,12 @@ func (p *Protector) setXORNonce() {
 // tables: most of an idle connection's memory) while this direction has
 // nothing to do; the next Seal or Open rebuilds it from the key, at the
 // cost of one AEAD construction. Only the key, IV and sequence number stay.
-func (p *Protector) Park() { p.aead = nil }
+// A Protector whose key is longer than maxKeyLen keeps its AEAD.
+func (p *Protector) Park() {
+	if p.keyLen != 0 {
+		p.aead = nil
+	}
+}
 
 // Parked reports whether Park dropped the AEAD and no record has been
 // sealed or opened since.
@@ -167,11 +170,7 @@ func (p *Protector) Parked() bool { return p.aead == nil }
 // accepted the same key before, so it cannot fail unless the suite's
 // constructor is broken.
 func (p *Protector) unpark() {
-	key := p.longKey
-	if key == nil {
-		key = p.key[:p.keyLen]
-	}
-	aead, err := p.suite.NewAEAD(key)
+	aead, err := p.suite.NewAEAD(p.key[:p.keyLen])
 	if err != nil {
 		panic("hush: record: " + p.suite.Name + ": rebuilding the AEAD failed: " + err.Error())
 	}
