@@ -131,14 +131,18 @@ func (s *client13WaitServerHello) handle(msg []byte) (state, error) {
 	}
 	hs.transcript.Write(msg)
 
-	var psk []byte
+	// The Early Secret of the accepted PSK was computed for its binder
+	// (its hash matches the suite's, checked above); without a PSK it is
+	// HKDF-Extract(0, 0).
+	early := s.pskEarly
 	if resumed {
-		psk = s.psk.Secret
 		if err := hs.adoptSession(s.psk); err != nil {
 			return nil, err
 		}
+	} else {
+		early = keyschedule.NewEarlySecret(suite.Hash, nil)
 	}
-	early := keyschedule.NewEarlySecret(suite.Hash, psk)
+	s.pskEarly = nil
 	hsSecret := early.HandshakeSecret(secret)
 	th := hs.transcript.Sum()
 	clientSecret := hsSecret.ClientHandshakeTrafficSecret(th)
@@ -473,7 +477,12 @@ func (s *client13WaitFinished) handle(msg []byte) (state, error) {
 		}
 	}
 	hs.send(finishedMessage13(s.suite, s.clientSecret, hs.transcript.Sum()))
-	res.ResumptionSecret = master.ResumptionMasterSecret(hs.transcript.Sum())
+	if hs.p.SessionCacheEnabled && !hs.p.SessionTicketsDisabled {
+		// Only a client that can keep sessions (and so offered
+		// psk_key_exchange_modes, without which no server sends a ticket,
+		// RFC 8446, Section 4.2.9) needs the resumption master secret.
+		res.ResumptionSecret = master.ResumptionMasterSecret(hs.transcript.Sum())
+	}
 
 	readKeys, err := newProtector13(s.suite, res.ServerTrafficSecret)
 	if err != nil {
@@ -529,7 +538,12 @@ func finishedMessage13(suite *suites.Suite, baseKey, th []byte) []byte {
 
 // checkFinished13 verifies a peer's Finished in constant time.
 func checkFinished13(suite *suites.Suite, baseKey, th []byte, fin *wire.Finished) error {
-	want := keyschedule.FinishedVerifyData(suite.Hash, baseKey, th)
+	return checkFinishedData(keyschedule.FinishedVerifyData(suite.Hash, baseKey, th), fin)
+}
+
+// checkFinishedData compares a peer's Finished with the expected
+// verify_data in constant time.
+func checkFinishedData(want []byte, fin *wire.Finished) error {
 	// RFC 8446, Section 4.4.4: "Recipients of Finished messages MUST verify
 	// that the contents are correct and if incorrect MUST terminate the
 	// connection with a "decrypt_error" alert."

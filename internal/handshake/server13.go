@@ -25,6 +25,7 @@ type server13Offer struct {
 
 	psk      *SessionState // the session being resumed, if any
 	pskIndex int
+	pskEarly *keyschedule.EarlySecret // psk's Early Secret, from its binder check
 }
 
 // serverHello13 handles a ClientHello that negotiated TLS 1.3.
@@ -262,10 +263,8 @@ func (o *server13Offer) sendServerFlight(ch *wire.ClientHello) (state, error) {
 	if o.group != 0 {
 		sh.ServerShare, sh.HasServerShare = wire.KeyShare{Group: o.group, KeyExchange: serverShare}, true
 	}
-	var psk []byte
 	if o.psk != nil {
 		sh.SelectedIdentity, sh.HasSelectedIdentity = uint16(o.pskIndex), true
-		psk = o.psk.Secret
 	}
 	res := &hs.result
 	res.Version = wire.VersionTLS13
@@ -280,7 +279,13 @@ func (o *server13Offer) sendServerFlight(ch *wire.ClientHello) (state, error) {
 		hs.act(Action{Kind: ActSendCCS})
 	}
 
-	early := keyschedule.NewEarlySecret(o.suite.Hash, psk)
+	// With a PSK, its Early Secret was computed for the binder check
+	// (selectPSK requires the PSK's hash to be the suite's).
+	early := o.pskEarly
+	if o.psk == nil {
+		early = keyschedule.NewEarlySecret(o.suite.Hash, nil)
+	}
+	o.pskEarly = nil
 	hsSecret := early.HandshakeSecret(secret)
 	th := hs.transcript.Sum()
 	clientSecret := hsSecret.ClientHandshakeTrafficSecret(th)
@@ -365,20 +370,29 @@ func (o *server13Offer) finishServerFlight(hsSecret *keyschedule.HandshakeSecret
 		return nil, err
 	}
 	hs.act(Action{Kind: ActWriteKeys, Keys: appWrite, Secret: res.ServerTrafficSecret})
+	flight := &server13WaitFlight2{offer: o, clientSecret: clientSecret, request: request}
 	if request == nil {
-		expected := hs.transcript.Clone()
-		expected.Write(finishedMessage13(o.suite, clientSecret, hs.transcript.Sum()))
-		ticket, err := o.newSessionTicket13(master.ResumptionMasterSecret(expected.Sum()))
+		// The client's Finished is determined now: computed once, it is both
+		// what the client's Finished is checked against and the end of the
+		// transcript the resumption master secret covers.
+		flight.clientFinished = keyschedule.FinishedVerifyData(o.suite.Hash, clientSecret, hs.transcript.Sum())
+		ticket, err := o.newSessionTicket13(func() []byte {
+			expected := hs.transcript.Clone()
+			expected.Write((&wire.Finished{VerifyData: flight.clientFinished}).Marshal())
+			return master.ResumptionMasterSecret(expected.Sum())
+		})
 		if err != nil {
 			return nil, err
 		}
 		if ticket != nil {
 			hs.out = append(hs.out, Action{Kind: ActSend, Data: ticket})
 		}
+	} else {
+		// The ticket waits for the client's Finished (server13WaitFinished).
+		flight.master = master
 	}
 	hs.act(Action{Kind: ActFlush})
 
-	flight := &server13WaitFlight2{offer: o, master: master, clientSecret: clientSecret, request: request}
 	if request != nil {
 		return &server13WaitCertificate{flight}, nil
 	}
@@ -389,9 +403,13 @@ func (o *server13Offer) finishServerFlight(hsSecret *keyschedule.HandshakeSecret
 // client's second flight.
 type server13WaitFlight2 struct {
 	offer        *server13Offer
-	master       *keyschedule.MasterSecret
 	clientSecret []byte
 	request      *wire.CertificateRequest13
+	// clientFinished is the client's verify_data computed in advance
+	// (without client authentication); master is kept only with client
+	// authentication, for the ticket sent after the client's Finished.
+	clientFinished []byte
+	master         *keyschedule.MasterSecret
 }
 
 // server13WaitCertificate is RFC 8446, Appendix A.2 WAIT_CERT.
@@ -466,14 +484,17 @@ func (s *server13WaitFinished) handle(msg []byte) (state, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkFinished13(s.offer.suite, s.clientSecret, hs.transcript.Sum(), fin); err != nil {
+	want := s.clientFinished
+	if want == nil {
+		want = keyschedule.FinishedVerifyData(s.offer.suite.Hash, s.clientSecret, hs.transcript.Sum())
+	}
+	if err := checkFinishedData(want, fin); err != nil {
 		return nil, err
 	}
 	hs.transcript.Write(msg)
 	if err := hs.runVerifyConnection(); err != nil {
 		return nil, err
 	}
-	hs.result.ResumptionSecret = s.master.ResumptionMasterSecret(hs.transcript.Sum())
 	readKeys, err := newProtector13(s.offer.suite, hs.result.ClientTrafficSecret)
 	if err != nil {
 		return nil, err
@@ -481,8 +502,12 @@ func (s *server13WaitFinished) handle(msg []byte) (state, error) {
 	hs.act(Action{Kind: ActReadKeys, Keys: readKeys, Secret: hs.result.ClientTrafficSecret})
 	if s.request != nil {
 		// With client authentication the ticket waits for the client's
-		// Finished, and carries the client's certificates.
-		ticket, err := s.offer.newSessionTicket13(hs.result.ResumptionSecret)
+		// Finished, and carries the client's certificates. The resumption
+		// master secret is derived only for a ticket that is sent: a
+		// server keeps none after the handshake.
+		master, th := s.master, hs.transcript.Sum()
+		s.master = nil
+		ticket, err := s.offer.newSessionTicket13(func() []byte { return master.ResumptionMasterSecret(th) })
 		if err != nil {
 			return nil, err
 		}
