@@ -230,6 +230,7 @@ func (s *client13WaitServerHello) handleHelloRetryRequest(hrr *wire.ServerHello,
 	hs.transcript.SetHash(suite.Hash)
 	hs.transcript.ReplaceWithMessageHash()
 	hs.transcript.Write(hrr.Raw)
+	var msg []byte
 	if s.psk != nil {
 		if s.pskSuite.Hash != suite.Hash {
 			// RFC 8446, Section 4.1.4: a PSK whose hash does not match the
@@ -239,11 +240,14 @@ func (s *client13WaitServerHello) handleHelloRetryRequest(hrr *wire.ServerHello,
 		} else {
 			// RFC 8446, Section 4.2.11.2: the binders of ClientHello2
 			// cover message_hash(ClientHello1) and the HelloRetryRequest.
-			s.computeBinders(hs.transcript)
+			msg = s.computeBinders(hs.transcript)
 		}
 	}
+	if msg == nil {
+		msg = ch.Marshal()
+	}
 	hs.act(Action{Kind: ActSendCCS}) // RFC 8446, Appendix D.4
-	hs.send(ch.Marshal())
+	hs.send(msg)
 	hs.act(Action{Kind: ActFlush})
 	return s, nil
 }

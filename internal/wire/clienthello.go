@@ -44,6 +44,25 @@ func (m *ClientHello) MarshalTruncated() []byte {
 	return full[:len(full)-bindersLen(m.PSKBinders)]
 }
 
+// BindersLen returns the length of the encoded binders list (its uint16
+// length prefix included), the last field of a ClientHello with
+// pre_shared_key.
+func BindersLen(binders [][]byte) int { return bindersLen(binders) }
+
+// FillBinders writes binders into msg, a ClientHello that Marshal wrote
+// with binders of the same lengths: the binders list is msg's last field
+// (RFC 8446, Section 4.2.11: pre_shared_key is the last extension). It
+// panics if msg is too short to hold them.
+func FillBinders(msg []byte, binders [][]byte) {
+	off := len(msg) - bindersLen(binders) + 2
+	for _, b := range binders {
+		if msg[off] != byte(len(b)) {
+			panic("wire: FillBinders: binder length differs from the marshalled one")
+		}
+		off += 1 + copy(msg[off+1:], b)
+	}
+}
+
 // TruncatedClientHelloLen returns the length of the PartialClientHello
 // (RFC 8446, Section 4.2.11.2) of the received ClientHello raw, header
 // included: raw[:n] is what the binders are computed over. It parses raw
