@@ -3,6 +3,7 @@ package handshake
 import (
 	"bytes"
 	"slices"
+	"sync"
 
 	"github.com/hushtls/hush/internal/alert"
 	"github.com/hushtls/hush/internal/kex"
@@ -119,9 +120,31 @@ func (o *server13Offer) chooseCertificate13(ch *wire.ClientHello) error {
 // any KeyShareEntry values for groups not listed in the client's
 // "supported_groups" extension." Servers MAY check these; we do.
 func checkKeyShares(ch *wire.ClientHello) error {
+	// An ordinary ClientHello has a few shares and groups: compare them
+	// pairwise, with no memory beyond the lists.
+	if len(ch.KeyShares) <= smallKeyShareCheck && len(ch.SupportedGroups) <= smallKeyShareCheck {
+		for i, k := range ch.KeyShares {
+			if !slices.Contains(ch.SupportedGroups, k.Group) {
+				return alert.New(alert.IllegalParameter, "key share for group %#04x not in supported_groups", k.Group)
+			}
+			for _, prev := range ch.KeyShares[:i] {
+				if prev.Group == k.Group {
+					return alert.New(alert.IllegalParameter, "two key shares for group %#04x", k.Group)
+				}
+			}
+		}
+		return nil
+	}
 	// Bitsets over the 16-bit group space keep this linear: a hostile
-	// ClientHello may carry thousands of shares and groups.
-	var supported, seen [1 << 16 / 64]uint64
+	// ClientHello may carry thousands of shares and groups. They come from
+	// a pool (16 KiB) rather than the stack, where they would make every
+	// server handshake goroutine grow its stack to 32 KiB.
+	sets := groupBitsets.Get().(*[2][1 << 16 / 64]uint64)
+	defer func() {
+		clear(sets[:])
+		groupBitsets.Put(sets)
+	}()
+	supported, seen := &sets[0], &sets[1]
 	for _, g := range ch.SupportedGroups {
 		supported[g/64] |= 1 << (g % 64)
 	}
@@ -137,6 +160,15 @@ func checkKeyShares(ch *wire.ClientHello) error {
 	}
 	return nil
 }
+
+// smallKeyShareCheck is how many key shares and supported groups
+// checkKeyShares compares pairwise (at most 32 x 32 comparisons); longer
+// lists, which only a hostile client sends, use bitsets.
+const smallKeyShareCheck = 32
+
+// groupBitsets holds zeroed bitsets over the group space for
+// checkKeyShares.
+var groupBitsets = sync.Pool{New: func() any { return new([2][1 << 16 / 64]uint64) }}
 
 func (o *server13Offer) sendHelloRetryRequest() (state, error) {
 	hs := o.shared
