@@ -60,3 +60,11 @@ func SendHandshakeForTest(c *Conn, msg []byte) error {
 	c.out.buf = c.out.buf[:0]
 	return err
 }
+
+// ReadBufferLenForTest returns the length of c's read buffer (0 without
+// one) and how many bytes are buffered in it.
+func ReadBufferLenForTest(c *Conn) (size, buffered int) {
+	c.in.Lock()
+	defer c.in.Unlock()
+	return len(c.in.raw), c.in.end - c.in.start
+}

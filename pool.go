@@ -105,6 +105,7 @@ func (c *Conn) takeHandshakeBufs() {
 func (c *Conn) releaseHandshakeBufs() {
 	c.in.Lock()
 	c.releaseReadBuf()
+	c.parkHandshakeLeftover()
 	c.in.Unlock()
 	c.out.Lock()
 	c.out.handshaking = false
@@ -116,4 +117,26 @@ func (c *Conn) releaseHandshakeBufs() {
 	}
 	c.out.releaseWriteBuf()
 	c.out.Unlock()
+}
+
+// maxParkedLeftover bounds what parkHandshakeLeftover copies.
+const maxParkedLeftover = 4 << 10
+
+// parkHandshakeLeftover handles a handshake that ends with a little of the
+// peer's next records already read: typically the NewSessionTicket a TLS
+// 1.3 server sends in the same flight as its Finished. A client that then
+// only writes (or reads much later) would hold the whole pooled read buffer
+// for those few bytes; instead they are copied into a buffer of their own
+// size and the pooled one goes back (fill moves them into a pooled buffer
+// again when more must be read). c.in is locked.
+func (c *Conn) parkHandshakeLeftover() {
+	in := &c.in
+	n := in.end - in.start
+	if in.raw == nil || len(in.raw) < rawBufSize || len(in.plain) != 0 || n == 0 || n > maxParkedLeftover {
+		return
+	}
+	left := make([]byte, n)
+	copy(left, in.raw[in.start:in.end])
+	putRecordBuf(in.raw)
+	in.raw, in.start, in.end = left, 0, n
 }

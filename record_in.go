@@ -73,6 +73,14 @@ func (c *Conn) fill(n int) error {
 	if in.end-in.start >= n {
 		return nil
 	}
+	if len(in.raw) < rawBufSize {
+		// The bytes parkHandshakeLeftover kept: move them into a pooled
+		// buffer to read the rest.
+		buf := getRecordBuf()
+		in.end = copy(buf, in.raw[in.start:in.end])
+		in.start = 0
+		in.raw = buf
+	}
 	if in.start > 0 && len(in.raw)-in.start < n {
 		copy(in.raw, in.raw[in.start:in.end])
 		in.end -= in.start

@@ -131,14 +131,18 @@ func (s *client13WaitServerHello) handle(msg []byte) (state, error) {
 	}
 	hs.transcript.Write(msg)
 
-	var psk []byte
+	// The Early Secret of the accepted PSK was computed for its binder
+	// (its hash matches the suite's, checked above); without a PSK it is
+	// HKDF-Extract(0, 0).
+	early := s.pskEarly
 	if resumed {
-		psk = s.psk.Secret
 		if err := hs.adoptSession(s.psk); err != nil {
 			return nil, err
 		}
+	} else {
+		early = keyschedule.NewEarlySecret(suite.Hash, nil)
 	}
-	early := keyschedule.NewEarlySecret(suite.Hash, psk)
+	s.pskEarly = nil
 	hsSecret := early.HandshakeSecret(secret)
 	th := hs.transcript.Sum()
 	clientSecret := hsSecret.ClientHandshakeTrafficSecret(th)
@@ -226,6 +230,7 @@ func (s *client13WaitServerHello) handleHelloRetryRequest(hrr *wire.ServerHello,
 	hs.transcript.SetHash(suite.Hash)
 	hs.transcript.ReplaceWithMessageHash()
 	hs.transcript.Write(hrr.Raw)
+	var msg []byte
 	if s.psk != nil {
 		if s.pskSuite.Hash != suite.Hash {
 			// RFC 8446, Section 4.1.4: a PSK whose hash does not match the
@@ -235,11 +240,14 @@ func (s *client13WaitServerHello) handleHelloRetryRequest(hrr *wire.ServerHello,
 		} else {
 			// RFC 8446, Section 4.2.11.2: the binders of ClientHello2
 			// cover message_hash(ClientHello1) and the HelloRetryRequest.
-			s.computeBinders(hs.transcript)
+			msg = s.computeBinders(hs.transcript)
 		}
 	}
+	if msg == nil {
+		msg = ch.Marshal()
+	}
 	hs.act(Action{Kind: ActSendCCS}) // RFC 8446, Appendix D.4
-	hs.send(ch.Marshal())
+	hs.send(msg)
 	hs.act(Action{Kind: ActFlush})
 	return s, nil
 }
@@ -473,7 +481,12 @@ func (s *client13WaitFinished) handle(msg []byte) (state, error) {
 		}
 	}
 	hs.send(finishedMessage13(s.suite, s.clientSecret, hs.transcript.Sum()))
-	res.ResumptionSecret = master.ResumptionMasterSecret(hs.transcript.Sum())
+	if hs.p.SessionCacheEnabled && !hs.p.SessionTicketsDisabled {
+		// Only a client that can keep sessions (and so offered
+		// psk_key_exchange_modes, without which no server sends a ticket,
+		// RFC 8446, Section 4.2.9) needs the resumption master secret.
+		res.ResumptionSecret = master.ResumptionMasterSecret(hs.transcript.Sum())
+	}
 
 	readKeys, err := newProtector13(s.suite, res.ServerTrafficSecret)
 	if err != nil {
@@ -529,7 +542,12 @@ func finishedMessage13(suite *suites.Suite, baseKey, th []byte) []byte {
 
 // checkFinished13 verifies a peer's Finished in constant time.
 func checkFinished13(suite *suites.Suite, baseKey, th []byte, fin *wire.Finished) error {
-	want := keyschedule.FinishedVerifyData(suite.Hash, baseKey, th)
+	return checkFinishedData(keyschedule.FinishedVerifyData(suite.Hash, baseKey, th), fin)
+}
+
+// checkFinishedData compares a peer's Finished with the expected
+// verify_data in constant time.
+func checkFinishedData(want []byte, fin *wire.Finished) error {
 	// RFC 8446, Section 4.4.4: "Recipients of Finished messages MUST verify
 	// that the contents are correct and if incorrect MUST terminate the
 	// connection with a "decrypt_error" alert."

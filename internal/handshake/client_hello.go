@@ -25,6 +25,10 @@ type clientStart struct {
 	pskSuite  *suites.Suite
 	pskEarly  *keyschedule.EarlySecret
 	session12 *SessionState
+
+	// helloMsg is the marshalled ClientHello when computing its PSK binder
+	// produced it, until it is sent.
+	helloMsg []byte
 }
 
 // NewClient starts a client handshake. It returns the machine and the
@@ -35,7 +39,12 @@ func NewClient(p *Params) (*Machine, []Action, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	hs.send(st.hello.Marshal())
+	msg := st.helloMsg // already marshalled with a PSK binder
+	if msg == nil {
+		msg = st.hello.Marshal()
+	}
+	st.helloMsg = nil
+	hs.send(msg)
 	hs.act(Action{Kind: ActFlush})
 	m := &Machine{hs: hs, state: &client13WaitServerHello{clientStart: st}}
 	return m, hs.take(), nil

@@ -56,10 +56,9 @@ func (st *clientStart) offerSession(hs *shared, ch *wire.ClientHello) error {
 		// milliseconds plus ticket_age_add, modulo 2^32.
 		age := uint32(hs.now().Sub(sess.IssuedAt).Milliseconds())
 		ch.PSKIdentities = []wire.PSKIdentity{{Identity: sess.Ticket, ObfuscatedTicketAge: age + sess.AgeAdd}}
-		ch.PSKBinders = [][]byte{make([]byte, suite.Hash.Size())}
 		st.psk, st.pskSuite = sess, suite
 		st.pskEarly = keyschedule.NewEarlySecret(suite.Hash, sess.Secret)
-		st.computeBinders(hs.transcript)
+		st.helloMsg = st.computeBinders(hs.transcript)
 	case sess.Version == wire.VersionTLS12 && offers12:
 		st.session12 = sess
 		if len(sess.Ticket) > 0 && !p.SessionTicketsDisabled {
@@ -83,13 +82,16 @@ func (st *clientStart) offerSession(hs *shared, ch *wire.ClientHello) error {
 }
 
 // computeBinders fills in the PSK binder over the partial ClientHello
-// (RFC 8446, Section 4.2.11.2). prefix is the transcript before this
-// ClientHello: empty for the first, message_hash(ClientHello1) and the
-// HelloRetryRequest for the second.
-func (st *clientStart) computeBinders(prefix *keyschedule.Transcript) {
+// (RFC 8446, Section 4.2.11.2) and returns the complete ClientHello
+// message. prefix is the transcript before this ClientHello: empty for the
+// first, message_hash(ClientHello1) and the HelloRetryRequest for the
+// second. The message is marshalled once: the binders list is its last
+// field, so the partial ClientHello is its beginning and the binder is
+// written into its end.
+func (st *clientStart) computeBinders(prefix *keyschedule.Transcript) []byte {
 	ch := st.hello
 	if ch == nil || st.psk == nil {
-		return
+		return nil
 	}
 	t := keyschedule.NewTranscript()
 	if prefix.Hash() != 0 {
@@ -97,6 +99,10 @@ func (st *clientStart) computeBinders(prefix *keyschedule.Transcript) {
 	} else {
 		t.SetHash(st.pskSuite.Hash)
 	}
-	t.Write(ch.MarshalTruncated())
-	ch.PSKBinders = [][]byte{keyschedule.FinishedVerifyData(st.pskSuite.Hash, st.pskEarly.ResumptionBinderKey(), t.Sum())}
+	ch.PSKBinders = [][]byte{make([]byte, st.pskSuite.Hash.Size())}
+	msg := ch.Marshal()
+	t.Write(msg[:len(msg)-wire.BindersLen(ch.PSKBinders)])
+	ch.PSKBinders[0] = keyschedule.FinishedVerifyData(st.pskSuite.Hash, st.pskEarly.ResumptionBinderKey(), t.Sum())
+	wire.FillBinders(msg, ch.PSKBinders)
+	return msg
 }

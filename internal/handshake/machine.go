@@ -165,7 +165,10 @@ type Result struct {
 	ClientTrafficSecret []byte
 	ServerTrafficSecret []byte
 	ExporterSecret      []byte
-	ResumptionSecret    []byte
+	// ResumptionSecret is set only on a client that keeps sessions (for
+	// the NewSessionTickets that follow); a server derives it only for
+	// the tickets it sends during the handshake and keeps none.
+	ResumptionSecret []byte
 
 	// TLS 1.2.
 	MasterSecret         []byte

@@ -3,6 +3,7 @@ package handshake
 import (
 	"bytes"
 	"slices"
+	"sync"
 
 	"github.com/hushtls/hush/internal/alert"
 	"github.com/hushtls/hush/internal/kex"
@@ -25,6 +26,7 @@ type server13Offer struct {
 
 	psk      *SessionState // the session being resumed, if any
 	pskIndex int
+	pskEarly *keyschedule.EarlySecret // psk's Early Secret, from its binder check
 }
 
 // serverHello13 handles a ClientHello that negotiated TLS 1.3.
@@ -118,9 +120,31 @@ func (o *server13Offer) chooseCertificate13(ch *wire.ClientHello) error {
 // any KeyShareEntry values for groups not listed in the client's
 // "supported_groups" extension." Servers MAY check these; we do.
 func checkKeyShares(ch *wire.ClientHello) error {
+	// An ordinary ClientHello has a few shares and groups: compare them
+	// pairwise, with no memory beyond the lists.
+	if len(ch.KeyShares) <= smallKeyShareCheck && len(ch.SupportedGroups) <= smallKeyShareCheck {
+		for i, k := range ch.KeyShares {
+			if !slices.Contains(ch.SupportedGroups, k.Group) {
+				return alert.New(alert.IllegalParameter, "key share for group %#04x not in supported_groups", k.Group)
+			}
+			for _, prev := range ch.KeyShares[:i] {
+				if prev.Group == k.Group {
+					return alert.New(alert.IllegalParameter, "two key shares for group %#04x", k.Group)
+				}
+			}
+		}
+		return nil
+	}
 	// Bitsets over the 16-bit group space keep this linear: a hostile
-	// ClientHello may carry thousands of shares and groups.
-	var supported, seen [1 << 16 / 64]uint64
+	// ClientHello may carry thousands of shares and groups. They come from
+	// a pool (16 KiB) rather than the stack, where they would make every
+	// server handshake goroutine grow its stack to 32 KiB.
+	sets := groupBitsets.Get().(*[2][1 << 16 / 64]uint64)
+	defer func() {
+		clear(sets[:])
+		groupBitsets.Put(sets)
+	}()
+	supported, seen := &sets[0], &sets[1]
 	for _, g := range ch.SupportedGroups {
 		supported[g/64] |= 1 << (g % 64)
 	}
@@ -136,6 +160,15 @@ func checkKeyShares(ch *wire.ClientHello) error {
 	}
 	return nil
 }
+
+// smallKeyShareCheck is how many key shares and supported groups
+// checkKeyShares compares pairwise (at most 32 x 32 comparisons); longer
+// lists, which only a hostile client sends, use bitsets.
+const smallKeyShareCheck = 32
+
+// groupBitsets holds zeroed bitsets over the group space for
+// checkKeyShares.
+var groupBitsets = sync.Pool{New: func() any { return new([2][1 << 16 / 64]uint64) }}
 
 func (o *server13Offer) sendHelloRetryRequest() (state, error) {
 	hs := o.shared
@@ -262,10 +295,8 @@ func (o *server13Offer) sendServerFlight(ch *wire.ClientHello) (state, error) {
 	if o.group != 0 {
 		sh.ServerShare, sh.HasServerShare = wire.KeyShare{Group: o.group, KeyExchange: serverShare}, true
 	}
-	var psk []byte
 	if o.psk != nil {
 		sh.SelectedIdentity, sh.HasSelectedIdentity = uint16(o.pskIndex), true
-		psk = o.psk.Secret
 	}
 	res := &hs.result
 	res.Version = wire.VersionTLS13
@@ -280,7 +311,13 @@ func (o *server13Offer) sendServerFlight(ch *wire.ClientHello) (state, error) {
 		hs.act(Action{Kind: ActSendCCS})
 	}
 
-	early := keyschedule.NewEarlySecret(o.suite.Hash, psk)
+	// With a PSK, its Early Secret was computed for the binder check
+	// (selectPSK requires the PSK's hash to be the suite's).
+	early := o.pskEarly
+	if o.psk == nil {
+		early = keyschedule.NewEarlySecret(o.suite.Hash, nil)
+	}
+	o.pskEarly = nil
 	hsSecret := early.HandshakeSecret(secret)
 	th := hs.transcript.Sum()
 	clientSecret := hsSecret.ClientHandshakeTrafficSecret(th)
@@ -365,20 +402,29 @@ func (o *server13Offer) finishServerFlight(hsSecret *keyschedule.HandshakeSecret
 		return nil, err
 	}
 	hs.act(Action{Kind: ActWriteKeys, Keys: appWrite, Secret: res.ServerTrafficSecret})
+	flight := &server13WaitFlight2{offer: o, clientSecret: clientSecret, request: request}
 	if request == nil {
-		expected := hs.transcript.Clone()
-		expected.Write(finishedMessage13(o.suite, clientSecret, hs.transcript.Sum()))
-		ticket, err := o.newSessionTicket13(master.ResumptionMasterSecret(expected.Sum()))
+		// The client's Finished is determined now: computed once, it is both
+		// what the client's Finished is checked against and the end of the
+		// transcript the resumption master secret covers.
+		flight.clientFinished = keyschedule.FinishedVerifyData(o.suite.Hash, clientSecret, hs.transcript.Sum())
+		ticket, err := o.newSessionTicket13(func() []byte {
+			expected := hs.transcript.Clone()
+			expected.Write((&wire.Finished{VerifyData: flight.clientFinished}).Marshal())
+			return master.ResumptionMasterSecret(expected.Sum())
+		})
 		if err != nil {
 			return nil, err
 		}
 		if ticket != nil {
 			hs.out = append(hs.out, Action{Kind: ActSend, Data: ticket})
 		}
+	} else {
+		// The ticket waits for the client's Finished (server13WaitFinished).
+		flight.master = master
 	}
 	hs.act(Action{Kind: ActFlush})
 
-	flight := &server13WaitFlight2{offer: o, master: master, clientSecret: clientSecret, request: request}
 	if request != nil {
 		return &server13WaitCertificate{flight}, nil
 	}
@@ -389,9 +435,13 @@ func (o *server13Offer) finishServerFlight(hsSecret *keyschedule.HandshakeSecret
 // client's second flight.
 type server13WaitFlight2 struct {
 	offer        *server13Offer
-	master       *keyschedule.MasterSecret
 	clientSecret []byte
 	request      *wire.CertificateRequest13
+	// clientFinished is the client's verify_data computed in advance
+	// (without client authentication); master is kept only with client
+	// authentication, for the ticket sent after the client's Finished.
+	clientFinished []byte
+	master         *keyschedule.MasterSecret
 }
 
 // server13WaitCertificate is RFC 8446, Appendix A.2 WAIT_CERT.
@@ -466,14 +516,17 @@ func (s *server13WaitFinished) handle(msg []byte) (state, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkFinished13(s.offer.suite, s.clientSecret, hs.transcript.Sum(), fin); err != nil {
+	want := s.clientFinished
+	if want == nil {
+		want = keyschedule.FinishedVerifyData(s.offer.suite.Hash, s.clientSecret, hs.transcript.Sum())
+	}
+	if err := checkFinishedData(want, fin); err != nil {
 		return nil, err
 	}
 	hs.transcript.Write(msg)
 	if err := hs.runVerifyConnection(); err != nil {
 		return nil, err
 	}
-	hs.result.ResumptionSecret = s.master.ResumptionMasterSecret(hs.transcript.Sum())
 	readKeys, err := newProtector13(s.offer.suite, hs.result.ClientTrafficSecret)
 	if err != nil {
 		return nil, err
@@ -481,8 +534,12 @@ func (s *server13WaitFinished) handle(msg []byte) (state, error) {
 	hs.act(Action{Kind: ActReadKeys, Keys: readKeys, Secret: hs.result.ClientTrafficSecret})
 	if s.request != nil {
 		// With client authentication the ticket waits for the client's
-		// Finished, and carries the client's certificates.
-		ticket, err := s.offer.newSessionTicket13(hs.result.ResumptionSecret)
+		// Finished, and carries the client's certificates. The resumption
+		// master secret is derived only for a ticket that is sent: a
+		// server keeps none after the handshake.
+		master, th := s.master, hs.transcript.Sum()
+		s.master = nil
+		ticket, err := s.offer.newSessionTicket13(func() []byte { return master.ResumptionMasterSecret(th) })
 		if err != nil {
 			return nil, err
 		}

@@ -98,6 +98,8 @@ func (o *server13Offer) checkBinder(ch *wire.ClientHello, sess *SessionState, bi
 	if len(binder) != len(want) || !hmacEqual(binder, want) {
 		return alert.New(alert.DecryptError, "PSK binder does not verify")
 	}
+	// The key schedule of the handshake starts from this Early Secret.
+	o.pskEarly = early
 	return nil
 }
 
@@ -116,9 +118,10 @@ func pskMode(ch *wire.ClientHello, p *Params) (uint8, bool) {
 }
 
 // newSessionTicket13 builds a NewSessionTicket for the completed handshake
-// whose resumption master secret is rms (RFC 8446, Section 4.6.1), or nil
-// when no ticket should be sent.
-func (o *server13Offer) newSessionTicket13(rms []byte) ([]byte, error) {
+// whose resumption master secret rms returns (RFC 8446, Section 4.6.1), or
+// nil when no ticket should be sent. rms is called only for a ticket that
+// is sent, so a handshake without one derives no resumption secret.
+func (o *server13Offer) newSessionTicket13(rms func() []byte) ([]byte, error) {
 	hs := o.shared
 	if !hs.p.ticketsEnabled() {
 		return nil, nil
@@ -142,7 +145,7 @@ func (o *server13Offer) newSessionTicket13(rms []byte) ([]byte, error) {
 	sess := &SessionState{
 		Version:          wire.VersionTLS13,
 		Suite:            o.suite.ID,
-		Secret:           keyschedule.ResumptionPSK(o.suite.Hash, rms, nonce),
+		Secret:           keyschedule.ResumptionPSK(o.suite.Hash, rms(), nonce),
 		AuthTime:         hs.result.AuthTime,
 		IssuedAt:         now,
 		Lifetime:         life,

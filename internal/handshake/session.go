@@ -6,6 +6,7 @@ import (
 
 	"github.com/hushtls/hush/internal/alert"
 	"github.com/hushtls/hush/internal/keyschedule"
+	"github.com/hushtls/hush/internal/wire"
 	"golang.org/x/crypto/cryptobyte"
 )
 
@@ -67,20 +68,24 @@ const sessionFormat = 1
 
 // Marshal serializes the state the server seals into a ticket.
 func (s *SessionState) Marshal() []byte {
-	var b cryptobyte.Builder
+	size := 40 + len(s.Secret) + len(s.ServerName) + len(s.ALPN)
+	for _, c := range s.PeerCertificates {
+		size += 3 + len(c)
+	}
+	b := wire.NewBuilder(make([]byte, 0, size))
 	b.AddUint8(sessionFormat)
 	b.AddUint16(s.Version)
 	b.AddUint16(s.Suite)
-	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(s.Secret) })
+	b.AddUint8LengthPrefixed(func(b *wire.Builder) { b.AddBytes(s.Secret) })
 	b.AddUint64(uint64(s.AuthTime.Unix()))
 	b.AddUint64(uint64(s.IssuedAt.UnixMilli()))
 	b.AddUint32(uint32(s.Lifetime / time.Second))
 	b.AddUint32(s.AgeAdd)
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte(s.ServerName)) })
-	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte(s.ALPN)) })
-	b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) {
+	b.AddUint16LengthPrefixed(func(b *wire.Builder) { b.AddString(s.ServerName) })
+	b.AddUint8LengthPrefixed(func(b *wire.Builder) { b.AddString(s.ALPN) })
+	b.AddUint24LengthPrefixed(func(b *wire.Builder) {
 		for _, c := range s.PeerCertificates {
-			b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(c) })
+			b.AddUint24LengthPrefixed(func(b *wire.Builder) { b.AddBytes(c) })
 		}
 	})
 	return b.BytesOrPanic()

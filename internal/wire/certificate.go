@@ -9,20 +9,20 @@ import (
 // signed_certificate_timestamp when SCTs is non-empty, then its
 // ExtraExtensions; the parsed Extensions are not written.
 func (m *Certificate13) Marshal() []byte {
-	return marshalMessage(TypeCertificate, func(b *cryptobyte.Builder) {
+	return marshalMessage(TypeCertificate, func(b *Builder) {
 		hmAddOpaque8(b, m.CertificateRequestContext)
-		b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) {
+		b.AddUint24LengthPrefixed(func(b *Builder) {
 			for i := range m.Entries {
 				e := &m.Entries[i]
 				hmAddOpaque24(b, e.Data)
-				b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+				b.AddUint16LengthPrefixed(func(b *Builder) {
 					if len(e.OCSPStaple) > 0 {
-						addExtension(b, ExtStatusRequest, func(b *cryptobyte.Builder) {
+						addExtension(b, ExtStatusRequest, func(b *Builder) {
 							hmAddCertificateStatus(b, e.OCSPStaple)
 						})
 					}
 					if len(e.SCTs) > 0 {
-						addExtension(b, ExtSCT, func(b *cryptobyte.Builder) {
+						addExtension(b, ExtSCT, func(b *Builder) {
 							hmAddOpaque16List(b, e.SCTs)
 						})
 					}
@@ -101,8 +101,8 @@ func (e *CertificateEntry) parseExtension(x Extension) error {
 
 // Marshal returns the TLS 1.2 Certificate message, header included.
 func (m *Certificate12) Marshal() []byte {
-	return marshalMessage(TypeCertificate, func(b *cryptobyte.Builder) {
-		b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) {
+	return marshalMessage(TypeCertificate, func(b *Builder) {
+		b.AddUint24LengthPrefixed(func(b *Builder) {
 			for _, c := range m.Certificates {
 				hmAddOpaque24(b, c)
 			}

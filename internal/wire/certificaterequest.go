@@ -11,19 +11,19 @@ import (
 // signed_certificate_timestamp (empty) when requested, then
 // ExtraExtensions; the parsed Extensions are not written.
 func (m *CertificateRequest13) Marshal() []byte {
-	return marshalMessage(TypeCertificateRequest, func(b *cryptobyte.Builder) {
+	return marshalMessage(TypeCertificateRequest, func(b *Builder) {
 		hmAddOpaque8(b, m.CertificateRequestContext)
-		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-			addExtension(b, ExtSignatureAlgorithms, func(b *cryptobyte.Builder) {
+		b.AddUint16LengthPrefixed(func(b *Builder) {
+			addExtension(b, ExtSignatureAlgorithms, func(b *Builder) {
 				addUint16List(b, m.SignatureAlgorithms)
 			})
 			if len(m.CertificateAuthorities) > 0 {
-				addExtension(b, ExtCertificateAuthorities, func(b *cryptobyte.Builder) {
+				addExtension(b, ExtCertificateAuthorities, func(b *Builder) {
 					hmAddOpaque16List(b, m.CertificateAuthorities)
 				})
 			}
 			if len(m.SignatureAlgorithmsCert) > 0 {
-				addExtension(b, ExtSignatureAlgorithmsCert, func(b *cryptobyte.Builder) {
+				addExtension(b, ExtSignatureAlgorithmsCert, func(b *Builder) {
 					addUint16List(b, m.SignatureAlgorithmsCert)
 				})
 			}
@@ -116,7 +116,7 @@ func (m *CertificateRequest13) parseExtension(e Extension) error {
 
 // Marshal returns the TLS 1.2 CertificateRequest message, header included.
 func (m *CertificateRequest12) Marshal() []byte {
-	return marshalMessage(TypeCertificateRequest, func(b *cryptobyte.Builder) {
+	return marshalMessage(TypeCertificateRequest, func(b *Builder) {
 		hmAddOpaque8(b, m.CertificateTypes)
 		addUint16List(b, m.SignatureAlgorithms)
 		hmAddOpaque16List(b, m.CertificateAuthorities)

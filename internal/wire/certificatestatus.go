@@ -7,7 +7,7 @@ import (
 
 // Marshal returns the CertificateStatus message, header included.
 func (m *CertificateStatus) Marshal() []byte {
-	return marshalMessage(TypeCertificateStatus, func(b *cryptobyte.Builder) {
+	return marshalMessage(TypeCertificateStatus, func(b *Builder) {
 		hmAddCertificateStatus(b, m.Response)
 	})
 }
@@ -53,7 +53,7 @@ func hmReadCertificateStatus(s *cryptobyte.String, name string) ([]byte, error) 
 }
 
 // hmAddCertificateStatus writes an ocsp CertificateStatus structure.
-func hmAddCertificateStatus(b *cryptobyte.Builder, resp []byte) {
+func hmAddCertificateStatus(b *Builder, resp []byte) {
 	b.AddUint8(hmStatusTypeOCSP)
 	hmAddOpaque24(b, resp)
 }

@@ -1,10 +1,8 @@
 package wire
 
-import "golang.org/x/crypto/cryptobyte"
-
 // Marshal returns the CertificateVerify message, header included.
 func (m *CertificateVerify) Marshal() []byte {
-	return marshalMessage(TypeCertificateVerify, func(b *cryptobyte.Builder) {
+	return marshalMessage(TypeCertificateVerify, func(b *Builder) {
 		b.AddUint16(m.Algorithm)
 		hmAddOpaque16(b, m.Signature)
 	})

@@ -17,7 +17,7 @@ import (
 // LegacyCompressionMethods are written as the single null method; with no
 // extension at all the extensions block is omitted.
 func (m *ClientHello) Marshal() []byte {
-	return marshalMessage(TypeClientHello, func(b *cryptobyte.Builder) {
+	return marshalMessage(TypeClientHello, func(b *Builder) {
 		b.AddUint16(m.LegacyVersion)
 		b.AddBytes(m.Random)
 		addUint8Bytes(b, m.LegacySessionID)
@@ -42,6 +42,25 @@ func (m *ClientHello) MarshalTruncated() []byte {
 		return full
 	}
 	return full[:len(full)-bindersLen(m.PSKBinders)]
+}
+
+// BindersLen returns the length of the encoded binders list (its uint16
+// length prefix included), the last field of a ClientHello with
+// pre_shared_key.
+func BindersLen(binders [][]byte) int { return bindersLen(binders) }
+
+// FillBinders writes binders into msg, a ClientHello that Marshal wrote
+// with binders of the same lengths: the binders list is msg's last field
+// (RFC 8446, Section 4.2.11: pre_shared_key is the last extension). It
+// panics if msg is too short to hold them.
+func FillBinders(msg []byte, binders [][]byte) {
+	off := len(msg) - bindersLen(binders) + 2
+	for _, b := range binders {
+		if msg[off] != byte(len(b)) {
+			panic("wire: FillBinders: binder length differs from the marshalled one")
+		}
+		off += 1 + copy(msg[off+1:], b)
+	}
 }
 
 // TruncatedClientHelloLen returns the length of the PartialClientHello
@@ -69,10 +88,10 @@ func (m *ClientHello) RawTruncated() []byte {
 	return m.Raw[:len(m.Raw)-bindersLen(m.PSKBinders)]
 }
 
-func (m *ClientHello) marshalExtensions(b *cryptobyte.Builder) {
+func (m *ClientHello) marshalExtensions(b *Builder) {
 	if m.ServerName != "" {
-		addExtension(b, ExtServerName, func(b *cryptobyte.Builder) {
-			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+		addExtension(b, ExtServerName, func(b *Builder) {
+			b.AddUint16LengthPrefixed(func(b *Builder) {
 				b.AddUint8(nameTypeHostName)
 				addUint16Bytes(b, []byte(m.ServerName))
 			})
@@ -82,32 +101,32 @@ func (m *ClientHello) marshalExtensions(b *cryptobyte.Builder) {
 		addExtension(b, ExtExtendedMasterSecret, emptyBody)
 	}
 	if m.SecureRenegotiationSupported {
-		addExtension(b, ExtRenegotiationInfo, func(b *cryptobyte.Builder) {
+		addExtension(b, ExtRenegotiationInfo, func(b *Builder) {
 			addUint8Bytes(b, m.SecureRenegotiation)
 		})
 	}
 	if m.SupportedGroups != nil {
-		addExtension(b, ExtSupportedGroups, func(b *cryptobyte.Builder) {
+		addExtension(b, ExtSupportedGroups, func(b *Builder) {
 			addUint16List(b, m.SupportedGroups)
 		})
 	}
 	if m.SupportedPoints != nil {
-		addExtension(b, ExtECPointFormats, func(b *cryptobyte.Builder) {
+		addExtension(b, ExtECPointFormats, func(b *Builder) {
 			addUint8Bytes(b, m.SupportedPoints)
 		})
 	}
 	if m.TicketSupported {
-		addExtension(b, ExtSessionTicket, func(b *cryptobyte.Builder) {
+		addExtension(b, ExtSessionTicket, func(b *Builder) {
 			b.AddBytes(m.SessionTicket)
 		})
 	}
 	if m.ALPNProtocols != nil {
-		addExtension(b, ExtALPN, func(b *cryptobyte.Builder) {
+		addExtension(b, ExtALPN, func(b *Builder) {
 			addALPN(b, m.ALPNProtocols)
 		})
 	}
 	if m.OCSPStapling {
-		addExtension(b, ExtStatusRequest, func(b *cryptobyte.Builder) {
+		addExtension(b, ExtStatusRequest, func(b *Builder) {
 			b.AddUint8(statusTypeOCSP)
 			b.AddUint16(0) // responder_id_list
 			b.AddUint16(0) // request_extensions
@@ -117,8 +136,8 @@ func (m *ClientHello) marshalExtensions(b *cryptobyte.Builder) {
 		addExtension(b, ExtSCT, emptyBody)
 	}
 	if m.HasKeyShare || len(m.KeyShares) > 0 {
-		addExtension(b, ExtKeyShare, func(b *cryptobyte.Builder) {
-			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+		addExtension(b, ExtKeyShare, func(b *Builder) {
+			b.AddUint16LengthPrefixed(func(b *Builder) {
 				for _, ks := range m.KeyShares {
 					addKeyShareEntry(b, ks)
 				}
@@ -129,8 +148,8 @@ func (m *ClientHello) marshalExtensions(b *cryptobyte.Builder) {
 		addExtension(b, ExtEarlyData, emptyBody)
 	}
 	if m.SupportedVersions != nil {
-		addExtension(b, ExtSupportedVersions, func(b *cryptobyte.Builder) {
-			b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) {
+		addExtension(b, ExtSupportedVersions, func(b *Builder) {
+			b.AddUint8LengthPrefixed(func(b *Builder) {
 				for _, v := range m.SupportedVersions {
 					b.AddUint16(v)
 				}
@@ -138,35 +157,35 @@ func (m *ClientHello) marshalExtensions(b *cryptobyte.Builder) {
 		})
 	}
 	if m.SignatureAlgorithms != nil {
-		addExtension(b, ExtSignatureAlgorithms, func(b *cryptobyte.Builder) {
+		addExtension(b, ExtSignatureAlgorithms, func(b *Builder) {
 			addUint16List(b, m.SignatureAlgorithms)
 		})
 	}
 	if m.SignatureAlgorithmsCert != nil {
-		addExtension(b, ExtSignatureAlgorithmsCert, func(b *cryptobyte.Builder) {
+		addExtension(b, ExtSignatureAlgorithmsCert, func(b *Builder) {
 			addUint16List(b, m.SignatureAlgorithmsCert)
 		})
 	}
 	if m.Cookie != nil {
-		addExtension(b, ExtCookie, func(b *cryptobyte.Builder) {
+		addExtension(b, ExtCookie, func(b *Builder) {
 			addUint16Bytes(b, m.Cookie)
 		})
 	}
 	if m.HasPSKModes || len(m.PSKModes) > 0 {
-		addExtension(b, ExtPSKKeyExchangeModes, func(b *cryptobyte.Builder) {
+		addExtension(b, ExtPSKKeyExchangeModes, func(b *Builder) {
 			addUint8Bytes(b, m.PSKModes)
 		})
 	}
 	addRawExtensions(b, m.ExtraExtensions)
 	if len(m.PSKIdentities) > 0 {
-		addExtension(b, ExtPreSharedKey, func(b *cryptobyte.Builder) {
-			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+		addExtension(b, ExtPreSharedKey, func(b *Builder) {
+			b.AddUint16LengthPrefixed(func(b *Builder) {
 				for _, id := range m.PSKIdentities {
 					addUint16Bytes(b, id.Identity)
 					b.AddUint32(id.ObfuscatedTicketAge)
 				}
 			})
-			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+			b.AddUint16LengthPrefixed(func(b *Builder) {
 				for _, binder := range m.PSKBinders {
 					addUint8Bytes(b, binder)
 				}

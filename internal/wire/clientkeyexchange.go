@@ -6,8 +6,8 @@ import "golang.org/x/crypto/cryptobyte"
 // ClientECDiffieHellmanPublic of RFC 8422, Section 5.7: a uint8-length
 // point.
 func NewClientKeyExchangeECDHE(pub []byte) *ClientKeyExchange {
-	var b cryptobyte.Builder
-	hmAddOpaque8(&b, pub)
+	b := NewBuilder(nil)
+	hmAddOpaque8(b, pub)
 	return &ClientKeyExchange{Body: b.BytesOrPanic()}
 }
 
@@ -15,14 +15,14 @@ func NewClientKeyExchangeECDHE(pub []byte) *ClientKeyExchange {
 // EncryptedPreMasterSecret of RFC 5246, Section 7.4.7.1: a uint16-length
 // ciphertext.
 func NewClientKeyExchangeRSA(ct []byte) *ClientKeyExchange {
-	var b cryptobyte.Builder
-	hmAddOpaque16(&b, ct)
+	b := NewBuilder(nil)
+	hmAddOpaque16(b, ct)
 	return &ClientKeyExchange{Body: b.BytesOrPanic()}
 }
 
 // Marshal returns the ClientKeyExchange message, header included.
 func (m *ClientKeyExchange) Marshal() []byte {
-	return marshalMessage(TypeClientKeyExchange, func(b *cryptobyte.Builder) {
+	return marshalMessage(TypeClientKeyExchange, func(b *Builder) {
 		b.AddBytes(m.Body)
 	})
 }

@@ -20,8 +20,14 @@ func body(msg []byte, want HandshakeType, name string) (cryptobyte.String, error
 
 // marshalMessage writes a handshake message of type typ whose body is
 // produced by f.
-func marshalMessage(typ HandshakeType, f func(b *cryptobyte.Builder)) []byte {
-	var b cryptobyte.Builder
+func marshalMessage(typ HandshakeType, f func(b *Builder)) []byte {
+	return marshalMessageSize(typ, 0, f)
+}
+
+// marshalMessageSize is marshalMessage with room for a body of about
+// size bytes reserved up front, so that the buffer is allocated once.
+func marshalMessageSize(typ HandshakeType, size int, f func(b *Builder)) []byte {
+	b := NewBuilder(make([]byte, 0, HeaderLen+max(size, 124)))
 	b.AddUint8(uint8(typ))
 	b.AddUint24LengthPrefixed(f)
 	return b.BytesOrPanic()
@@ -73,13 +79,13 @@ func readExtensions(s *cryptobyte.String, name string) ([]Extension, error) {
 const linearDupScan = 32
 
 // addExtension appends one extension whose body is produced by f.
-func addExtension(b *cryptobyte.Builder, typ uint16, f func(b *cryptobyte.Builder)) {
+func addExtension(b *Builder, typ uint16, f func(b *Builder)) {
 	b.AddUint16(typ)
 	b.AddUint16LengthPrefixed(f)
 }
 
 // emptyBody is a cryptobyte continuation that writes nothing.
-func emptyBody(*cryptobyte.Builder) {}
+func emptyBody(*Builder) {}
 
 // readUint16List reads a uint16 list with a uint16 byte-length prefix,
 // requiring at least min entries.
@@ -98,8 +104,8 @@ func readUint16List(s *cryptobyte.String, min int) ([]uint16, bool) {
 }
 
 // addUint16List writes a uint16 list with a uint16 byte-length prefix.
-func addUint16List(b *cryptobyte.Builder, list []uint16) {
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+func addUint16List(b *Builder, list []uint16) {
+	b.AddUint16LengthPrefixed(func(b *Builder) {
 		for _, v := range list {
 			b.AddUint16(v)
 		}

@@ -11,14 +11,14 @@ import (
 // ServerNameAck), application_layer_protocol_negotiation (when HasALPN or
 // ALPNProtocol is set), early_data. Extensions and Raw are ignored.
 func (m *EncryptedExtensions) Marshal() []byte {
-	return marshalMessage(TypeEncryptedExtensions, func(b *cryptobyte.Builder) {
+	return marshalMessage(TypeEncryptedExtensions, func(b *Builder) {
 		addExtensionsBlock(b, false, m.marshalExtensions)
 	})
 }
 
-func (m *EncryptedExtensions) marshalExtensions(b *cryptobyte.Builder) {
+func (m *EncryptedExtensions) marshalExtensions(b *Builder) {
 	if m.SupportedGroups != nil {
-		addExtension(b, ExtSupportedGroups, func(b *cryptobyte.Builder) {
+		addExtension(b, ExtSupportedGroups, func(b *Builder) {
 			addUint16List(b, m.SupportedGroups)
 		})
 	}
@@ -27,7 +27,7 @@ func (m *EncryptedExtensions) marshalExtensions(b *cryptobyte.Builder) {
 		addExtension(b, ExtServerName, emptyBody)
 	}
 	if m.HasALPN || m.ALPNProtocol != "" {
-		addExtension(b, ExtALPN, func(b *cryptobyte.Builder) {
+		addExtension(b, ExtALPN, func(b *Builder) {
 			addALPN(b, []string{m.ALPNProtocol})
 		})
 	}

@@ -283,18 +283,18 @@ func bindersLen(binders [][]byte) int {
 }
 
 // addUint8Bytes writes an opaque with a uint8 length prefix.
-func addUint8Bytes(b *cryptobyte.Builder, v []byte) {
-	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(v) })
+func addUint8Bytes(b *Builder, v []byte) {
+	b.AddUint8LengthPrefixed(func(b *Builder) { b.AddBytes(v) })
 }
 
 // addUint16Bytes writes an opaque with a uint16 length prefix.
-func addUint16Bytes(b *cryptobyte.Builder, v []byte) {
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(v) })
+func addUint16Bytes(b *Builder, v []byte) {
+	b.AddUint16LengthPrefixed(func(b *Builder) { b.AddBytes(v) })
 }
 
 // addALPN writes a ProtocolNameList.
-func addALPN(b *cryptobyte.Builder, names []string) {
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+func addALPN(b *Builder, names []string) {
+	b.AddUint16LengthPrefixed(func(b *Builder) {
 		for _, name := range names {
 			addUint8Bytes(b, []byte(name))
 		}
@@ -302,27 +302,25 @@ func addALPN(b *cryptobyte.Builder, names []string) {
 }
 
 // addKeyShareEntry writes a KeyShareEntry.
-func addKeyShareEntry(b *cryptobyte.Builder, ks KeyShare) {
+func addKeyShareEntry(b *Builder, ks KeyShare) {
 	b.AddUint16(ks.Group)
 	addUint16Bytes(b, ks.KeyExchange)
 }
 
 // addRawExtensions writes extensions as they are.
-func addRawExtensions(b *cryptobyte.Builder, exts []Extension) {
+func addRawExtensions(b *Builder, exts []Extension) {
 	for _, e := range exts {
-		addExtension(b, e.Type, func(b *cryptobyte.Builder) { b.AddBytes(e.Data) })
+		addExtension(b, e.Type, func(b *Builder) { b.AddBytes(e.Data) })
 	}
 }
 
 // addExtensionsBlock writes the extensions produced by f behind a uint16
 // length; when f writes nothing and omitEmpty is set it writes no block at
 // all, as RFC 5246, Section 7.4.1.2 allows for the hellos.
-func addExtensionsBlock(b *cryptobyte.Builder, omitEmpty bool, f func(b *cryptobyte.Builder)) {
-	var exts cryptobyte.Builder
-	f(&exts)
-	raw := exts.BytesOrPanic()
-	if len(raw) == 0 && omitEmpty {
-		return
+func addExtensionsBlock(b *Builder, omitEmpty bool, f func(b *Builder)) {
+	start := len(b.buf)
+	b.AddUint16LengthPrefixed(f)
+	if omitEmpty && len(b.buf) == start+2 {
+		b.buf = b.buf[:start]
 	}
-	addUint16Bytes(b, raw)
 }

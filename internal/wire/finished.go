@@ -1,14 +1,12 @@
 package wire
 
-import "golang.org/x/crypto/cryptobyte"
-
 // MinVerifyDataLen is the shortest verify_data any version uses: 12 bytes
 // in TLS 1.2 (RFC 5246, Section 7.4.9); TLS 1.3 uses the hash length.
 const MinVerifyDataLen = 12
 
 // Marshal returns the Finished message, header included.
 func (m *Finished) Marshal() []byte {
-	return marshalMessage(TypeFinished, func(b *cryptobyte.Builder) {
+	return marshalMessage(TypeFinished, func(b *Builder) {
 		b.AddBytes(m.VerifyData)
 	})
 }

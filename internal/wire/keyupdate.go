@@ -2,12 +2,11 @@ package wire
 
 import (
 	"github.com/hushtls/hush/internal/alert"
-	"golang.org/x/crypto/cryptobyte"
 )
 
 // Marshal returns the KeyUpdate message, header included.
 func (m *KeyUpdate) Marshal() []byte {
-	return marshalMessage(TypeKeyUpdate, func(b *cryptobyte.Builder) {
+	return marshalMessage(TypeKeyUpdate, func(b *Builder) {
 		if m.UpdateRequested {
 			b.AddUint8(KeyUpdateRequested)
 		} else {

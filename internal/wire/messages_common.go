@@ -71,23 +71,23 @@ func hmReadOpaque16List(s *cryptobyte.String, out *[][]byte, minEntries int) boo
 }
 
 // hmAddOpaque8 writes an opaque with a uint8 length prefix.
-func hmAddOpaque8(b *cryptobyte.Builder, v []byte) {
-	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(v) })
+func hmAddOpaque8(b *Builder, v []byte) {
+	b.AddUint8LengthPrefixed(func(b *Builder) { b.AddBytes(v) })
 }
 
 // hmAddOpaque16 writes an opaque with a uint16 length prefix.
-func hmAddOpaque16(b *cryptobyte.Builder, v []byte) {
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(v) })
+func hmAddOpaque16(b *Builder, v []byte) {
+	b.AddUint16LengthPrefixed(func(b *Builder) { b.AddBytes(v) })
 }
 
 // hmAddOpaque24 writes an opaque with a uint24 length prefix.
-func hmAddOpaque24(b *cryptobyte.Builder, v []byte) {
-	b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(v) })
+func hmAddOpaque24(b *Builder, v []byte) {
+	b.AddUint24LengthPrefixed(func(b *Builder) { b.AddBytes(v) })
 }
 
 // hmAddOpaque16List writes a uint16-length list of uint16-length opaques.
-func hmAddOpaque16List(b *cryptobyte.Builder, list [][]byte) {
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+func hmAddOpaque16List(b *Builder, list [][]byte) {
+	b.AddUint16LengthPrefixed(func(b *Builder) {
 		for _, v := range list {
 			hmAddOpaque16(b, v)
 		}
@@ -95,9 +95,9 @@ func hmAddOpaque16List(b *cryptobyte.Builder, list [][]byte) {
 }
 
 // hmAddRawExtensions writes extensions as they are.
-func hmAddRawExtensions(b *cryptobyte.Builder, exts []Extension) {
+func hmAddRawExtensions(b *Builder, exts []Extension) {
 	for _, e := range exts {
-		addExtension(b, e.Type, func(b *cryptobyte.Builder) { b.AddBytes(e.Data) })
+		addExtension(b, e.Type, func(b *Builder) { b.AddBytes(e.Data) })
 	}
 }
 

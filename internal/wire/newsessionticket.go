@@ -6,14 +6,14 @@ import "golang.org/x/crypto/cryptobyte"
 // It writes early_data when HasMaxEarlyData is set, then ExtraExtensions;
 // the parsed Extensions are not written.
 func (m *NewSessionTicket13) Marshal() []byte {
-	return marshalMessage(TypeNewSessionTicket, func(b *cryptobyte.Builder) {
+	return marshalMessage(TypeNewSessionTicket, func(b *Builder) {
 		b.AddUint32(m.Lifetime)
 		b.AddUint32(m.AgeAdd)
 		hmAddOpaque8(b, m.Nonce)
 		hmAddOpaque16(b, m.Ticket)
-		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+		b.AddUint16LengthPrefixed(func(b *Builder) {
 			if m.HasMaxEarlyData {
-				addExtension(b, ExtEarlyData, func(b *cryptobyte.Builder) {
+				addExtension(b, ExtEarlyData, func(b *Builder) {
 					b.AddUint32(m.MaxEarlyData)
 				})
 			}
@@ -65,7 +65,7 @@ func ParseNewSessionTicket13(msg []byte) (*NewSessionTicket13, error) {
 
 // Marshal returns the TLS 1.2 NewSessionTicket message, header included.
 func (m *NewSessionTicket12) Marshal() []byte {
-	return marshalMessage(TypeNewSessionTicket, func(b *cryptobyte.Builder) {
+	return marshalMessage(TypeNewSessionTicket, func(b *Builder) {
 		b.AddUint32(m.Lifetime)
 		hmAddOpaque16(b, m.Ticket)
 	})

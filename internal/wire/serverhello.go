@@ -24,7 +24,7 @@ func (m *ServerHello) IsHelloRetryRequest() bool {
 // ServerShare (if HasServerShare) otherwise. With no extension at all the
 // extensions block is omitted. Extensions and Raw are ignored.
 func (m *ServerHello) Marshal() []byte {
-	return marshalMessage(TypeServerHello, func(b *cryptobyte.Builder) {
+	return marshalMessage(TypeServerHello, func(b *Builder) {
 		b.AddUint16(m.LegacyVersion)
 		b.AddBytes(m.Random)
 		addUint8Bytes(b, m.LegacySessionIDEcho)
@@ -34,30 +34,30 @@ func (m *ServerHello) Marshal() []byte {
 	})
 }
 
-func (m *ServerHello) marshalExtensions(b *cryptobyte.Builder) {
+func (m *ServerHello) marshalExtensions(b *Builder) {
 	if m.HasSelectedIdentity {
-		addExtension(b, ExtPreSharedKey, func(b *cryptobyte.Builder) {
+		addExtension(b, ExtPreSharedKey, func(b *Builder) {
 			b.AddUint16(m.SelectedIdentity)
 		})
 	}
 	if m.IsHelloRetryRequest() {
 		if m.HasSelectedGroup {
-			addExtension(b, ExtKeyShare, func(b *cryptobyte.Builder) {
+			addExtension(b, ExtKeyShare, func(b *Builder) {
 				b.AddUint16(m.SelectedGroup)
 			})
 		}
 	} else if m.HasServerShare {
-		addExtension(b, ExtKeyShare, func(b *cryptobyte.Builder) {
+		addExtension(b, ExtKeyShare, func(b *Builder) {
 			addKeyShareEntry(b, m.ServerShare)
 		})
 	}
 	if m.Cookie != nil {
-		addExtension(b, ExtCookie, func(b *cryptobyte.Builder) {
+		addExtension(b, ExtCookie, func(b *Builder) {
 			addUint16Bytes(b, m.Cookie)
 		})
 	}
 	if m.SupportedVersion != 0 {
-		addExtension(b, ExtSupportedVersions, func(b *cryptobyte.Builder) {
+		addExtension(b, ExtSupportedVersions, func(b *Builder) {
 			b.AddUint16(m.SupportedVersion)
 		})
 	}
@@ -65,7 +65,7 @@ func (m *ServerHello) marshalExtensions(b *cryptobyte.Builder) {
 		addExtension(b, ExtServerName, emptyBody)
 	}
 	if m.SecureRenegotiationSupported {
-		addExtension(b, ExtRenegotiationInfo, func(b *cryptobyte.Builder) {
+		addExtension(b, ExtRenegotiationInfo, func(b *Builder) {
 			addUint8Bytes(b, m.SecureRenegotiation)
 		})
 	}
@@ -73,7 +73,7 @@ func (m *ServerHello) marshalExtensions(b *cryptobyte.Builder) {
 		addExtension(b, ExtExtendedMasterSecret, emptyBody)
 	}
 	if m.SupportedPoints != nil {
-		addExtension(b, ExtECPointFormats, func(b *cryptobyte.Builder) {
+		addExtension(b, ExtECPointFormats, func(b *Builder) {
 			addUint8Bytes(b, m.SupportedPoints)
 		})
 	}
@@ -81,7 +81,7 @@ func (m *ServerHello) marshalExtensions(b *cryptobyte.Builder) {
 		addExtension(b, ExtSessionTicket, emptyBody)
 	}
 	if m.ALPNProtocol != "" {
-		addExtension(b, ExtALPN, func(b *cryptobyte.Builder) {
+		addExtension(b, ExtALPN, func(b *Builder) {
 			addALPN(b, []string{m.ALPNProtocol})
 		})
 	}
@@ -89,8 +89,8 @@ func (m *ServerHello) marshalExtensions(b *cryptobyte.Builder) {
 		addExtension(b, ExtStatusRequest, emptyBody)
 	}
 	if len(m.SCTs) > 0 {
-		addExtension(b, ExtSCT, func(b *cryptobyte.Builder) {
-			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+		addExtension(b, ExtSCT, func(b *Builder) {
+			b.AddUint16LengthPrefixed(func(b *Builder) {
 				for _, sct := range m.SCTs {
 					addUint16Bytes(b, sct)
 				}

@@ -2,7 +2,6 @@ package wire
 
 import (
 	"github.com/hushtls/hush/internal/alert"
-	"golang.org/x/crypto/cryptobyte"
 )
 
 // CurveTypeNamedCurve is ECCurveType named_curve (RFC 8422, Section 5.4),
@@ -14,10 +13,10 @@ const CurveTypeNamedCurve uint8 = 3
 // the group, and the uint8-length point. The signer signs
 // client_random + server_random + these bytes.
 func ServerECDHEParams(group uint16, pub []byte) []byte {
-	var b cryptobyte.Builder
+	b := NewBuilder(nil)
 	b.AddUint8(CurveTypeNamedCurve)
 	b.AddUint16(group)
-	hmAddOpaque8(&b, pub)
+	hmAddOpaque8(b, pub)
 	return b.BytesOrPanic()
 }
 
@@ -25,7 +24,7 @@ func ServerECDHEParams(group uint16, pub []byte) []byte {
 // params are rebuilt from Group and PublicKey (Params is ignored), followed
 // by the TLS 1.2 digitally-signed Algorithm and Signature.
 func (m *ServerKeyExchangeECDHE) Marshal() []byte {
-	return marshalMessage(TypeServerKeyExchange, func(b *cryptobyte.Builder) {
+	return marshalMessage(TypeServerKeyExchange, func(b *Builder) {
 		b.AddBytes(ServerECDHEParams(m.Group, m.PublicKey))
 		b.AddUint16(m.Algorithm)
 		hmAddOpaque16(b, m.Signature)
