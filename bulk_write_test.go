@@ -79,7 +79,7 @@ func TestLargeWriteError(t *testing.T) {
 				_, _ = io.ReadFull(server, buf)
 				raw.Close()
 			}()
-			data := make([]byte, 8<<20)
+			data := make([]byte, 64<<20) // more than the socket buffers of both ends can absorb
 			n, err := client.Write(data)
 			if err == nil || n >= len(data) {
 				t.Fatalf("Write = %d, %v; want an error before %d bytes", n, err, len(data))
