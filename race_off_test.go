@@ -1,0 +1,5 @@
+//go:build !race
+
+package hush_test
+
+const raceEnabled = false
