@@ -32,9 +32,6 @@ func (c *testConfig) validate() error {
 	if c.rejectALPN && !c.server {
 		return unimplemented("-reject-alpn on a client")
 	}
-	if c.failOCSPCallback && !c.server {
-		return unimplemented("a failing OCSP callback on a client (bad_certificate_status_response)")
-	}
 	for _, g := range c.curves {
 		if !slices.Contains(supportedGroups, hush.CurveID(g)) {
 			return unimplemented("group %#04x", g)
@@ -187,8 +184,16 @@ func (c *testConfig) hushConfig() (*hush.Config, error) {
 		if c.verifyPeer {
 			cfg.VerifyPeerCertificate = verify
 		}
-		if c.reverifyOnResume {
+		if c.reverifyOnResume || c.failOCSPCallback {
 			cfg.VerifyConnection = func(cs hush.ConnectionState) error {
+				// A client's OCSP callback runs whether or not a
+				// response was stapled, and its failure is
+				// bad_certificate_status_response (RFC 6066, Section
+				// 8), which the callback chooses with an *AlertError.
+				if c.failOCSPCallback {
+					return &hush.AlertError{Alert: hush.AlertBadCertificateStatusResponse,
+						Err: errors.New("OCSP response rejected by -fail-ocsp-callback")}
+				}
 				if cs.DidResume && c.verifyFail {
 					return errors.New("certificate rejected on resumption by -verify-fail")
 				}

@@ -276,9 +276,8 @@ var flags = map[string]flagSpec{
 	"-set-ocsp-in-callback":  {kindBool, func(c *testConfig, v flagValue) error { return nil }},
 	"-decline-ocsp-callback": {kindBool, func(c *testConfig, v flagValue) error { c.declineOCSPCallback = true; return nil }},
 	// A failing OCSP callback aborts the handshake. On a server that is a
-	// GetCertificate error; a client's failure must send
-	// bad_certificate_status_response, which hush's VerifyConnection
-	// cannot choose (it sends bad_certificate), so validate refuses it.
+	// GetCertificate error; on a client, a VerifyConnection that returns
+	// an *AlertError choosing bad_certificate_status_response.
 	"-fail-ocsp-callback": {kindBool, func(c *testConfig, v flagValue) error { c.failOCSPCallback = true; return nil }},
 	// A failing certificate callback is a GetCertificate error on a server
 	// (hush answers internal_error); a hush client has no such callback.

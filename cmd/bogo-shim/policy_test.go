@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/tls"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hushtls/hush"
@@ -97,5 +98,23 @@ func TestCompliancePolicyHandshake(t *testing.T) {
 		if (code == exitOK) != tc.ok {
 			t.Fatalf("curve %v: shim exit %d: %s", tc.curve, code, r.stderr.String())
 		}
+	}
+}
+
+// A client's failing OCSP callback sends bad_certificate_status_response
+// (hush.AlertError returned from VerifyConnection), staple or not.
+func TestClientFailingOCSPCallback(t *testing.T) {
+	chain := testutil.NewChain(t, testutil.ECDSAP256)
+	cert := tlsCert(t, chain)
+	cert.OCSPStaple = []byte("staple")
+	r := startShim(t, "-enable-ocsp-stapling", "-use-ocsp-callback", "-fail-ocsp-callback")
+	server := tls.Server(r.accept(), &tls.Config{Certificates: []tls.Certificate{cert}})
+	err := server.Handshake()
+	if err == nil || !strings.Contains(err.Error(), "bad certificate status response") {
+		t.Errorf("crypto/tls server error %v, want the bad_certificate_status_response alert", err)
+	}
+	server.Close()
+	if code := r.wait(); code == exitOK || code == exitUnimplemented {
+		t.Fatalf("shim exit %d, want a failure", code)
 	}
 }
