@@ -374,7 +374,7 @@ func TestInteropOpenSSLResumeHushClient(t *testing.T) {
 // on its stdout can, so the hush side goes first.
 func exchangeInTurn(t *testing.T, conn *hush.Conn, p *testutil.OpenSSLProcess) {
 	t.Helper()
-	fromHush, fromOpenSSL := opensslPayload(opensslBulk), opensslPayload(opensslBulk)
+	fromHush, fromOpenSSL := testutil.OpenSSLPayload(opensslBulk), testutil.OpenSSLPayload(opensslBulk)
 	errc := make(chan error, 1)
 	go func() {
 		_, err := conn.Write(fromHush)

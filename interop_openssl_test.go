@@ -2,8 +2,6 @@ package hush_test
 
 import (
 	"bytes"
-	"crypto/rand"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -30,12 +28,6 @@ import (
 
 // opensslBulk is how many bytes each row sends each way.
 const opensslBulk = 256 << 10
-
-// opensslCommandBytes start every payload sent to or from openssl: they are
-// the bytes s_server and s_client would take as commands (quit,
-// renegotiate, key update, ...) were they not in -quiet mode, so a payload
-// that arrives intact proves the data path is binary-safe.
-const opensslCommandBytes = "Q\nq\nR\nr\nK\nk\nc\nP\nS\n"
 
 // osGroup is a key exchange group with its openssl names.
 type osGroup struct {
@@ -177,61 +169,6 @@ func tracedClientHellos(trace string) int {
 	return strings.Count(trace, "    ClientHello, Length=")
 }
 
-// opensslPayload returns n random bytes that start with opensslCommandBytes.
-func opensslPayload(n int) []byte {
-	b := make([]byte, n)
-	rand.Read(b)
-	copy(b, opensslCommandBytes)
-	return b
-}
-
-// exchangeOpenSSL sends opensslBulk bytes each way between a hush
-// connection and an openssl process at the same time, and checks that each
-// side receives exactly the other's bytes.
-func exchangeOpenSSL(t *testing.T, conn *hush.Conn, p *testutil.OpenSSLProcess) {
-	t.Helper()
-	fromHush, fromOpenSSL := opensslPayload(opensslBulk), opensslPayload(opensslBulk)
-	errc := make(chan error, 3)
-	go func() {
-		_, err := conn.Write(fromHush)
-		if err != nil {
-			err = fmt.Errorf("hush writing: %w", err)
-		}
-		errc <- err
-	}()
-	go func() {
-		_, err := p.Stdin().Write(fromOpenSSL)
-		if err != nil {
-			err = fmt.Errorf("writing openssl's stdin: %w", err)
-		}
-		errc <- err
-	}()
-	go func() {
-		got := make([]byte, opensslBulk)
-		if _, err := io.ReadFull(conn, got); err != nil {
-			errc <- fmt.Errorf("hush reading: %w", err)
-			return
-		}
-		if !bytes.Equal(got, fromOpenSSL) {
-			errc <- errors.New("hush received different bytes from those written to openssl's stdin")
-			return
-		}
-		errc <- nil
-	}()
-	got := make([]byte, opensslBulk)
-	if _, err := io.ReadFull(p.Stdout(), got); err != nil {
-		t.Fatalf("reading openssl's stdout: %v; its output:\n%s", err, p.Output())
-	}
-	if !bytes.Equal(got, fromHush) {
-		t.Fatal("openssl's stdout differs from the bytes hush sent")
-	}
-	for range 3 {
-		if err := <-errc; err != nil {
-			t.Fatalf("%v; openssl's output:\n%s", err, p.Output())
-		}
-	}
-}
-
 // osRun is the outcome of one connection between hush and openssl.
 type osRun struct {
 	state  hush.ConnectionState // hush's view
@@ -257,7 +194,7 @@ func runHushClient(t *testing.T, cfg *hush.Config, args ...string) osRun {
 	// s_server prints its summary once its side of the handshake is done;
 	// only then may its stdin be written (see StartOpenSSLServer).
 	s.WaitForLine(t, "Ciphersuite:")
-	exchangeOpenSSL(t, conn, s.OpenSSLProcess)
+	testutil.ExchangeOpenSSL(t, conn, s.OpenSSLProcess, opensslBulk)
 	st := conn.ConnectionState()
 	// close_notify ends s_server's one connection: it exits, and its
 	// stdout ends exactly after the data.
@@ -283,14 +220,14 @@ func runHushServer(t *testing.T, cfg *hush.Config, args ...string) osRun {
 	}
 	defer ln.Close()
 	cl := testutil.StartOpenSSLClient(t, ln.Addr().String(), args...)
-	raw := acceptOpenSSL(t, ln, cl.OpenSSLProcess)
+	raw := testutil.AcceptOpenSSL(t, ln, cl.OpenSSLProcess)
 	conn := hush.Server(raw, cfg)
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(testutil.Timeout))
 	if err := conn.Handshake(); err != nil {
 		t.Fatalf("hush server handshake: %v; openssl's output:\n%s", err, cl.Output())
 	}
-	exchangeOpenSSL(t, conn, cl.OpenSSLProcess)
+	testutil.ExchangeOpenSSL(t, conn, cl.OpenSSLProcess, opensslBulk)
 	st := conn.ConnectionState()
 	// s_client (-quiet, so -ign_eof) exits when the server closes, with
 	// status 0 after close_notify.
@@ -304,34 +241,6 @@ func runHushServer(t *testing.T, cfg *hush.Config, args ...string) osRun {
 		t.Fatalf("s_client printed %d bytes on stdout after the data: %q", len(rest), rest)
 	}
 	return osRun{state: st, output: cl.Output()}
-}
-
-// acceptOpenSSL accepts one connection on ln, failing the test if openssl
-// exits first.
-func acceptOpenSSL(t *testing.T, ln net.Listener, p *testutil.OpenSSLProcess) net.Conn {
-	t.Helper()
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		conn, err := ln.Accept()
-		if err != nil {
-			conn = nil
-		}
-		accepted <- conn
-	}()
-	select {
-	case conn := <-accepted:
-		if conn == nil {
-			t.Fatal("accept failed")
-		}
-		return conn
-	case <-p.Exited():
-		ln.Close()
-		if conn := <-accepted; conn != nil {
-			conn.Close()
-		}
-		t.Fatalf("%s exited before connecting: %v", p, p.Wait())
-		return nil
-	}
 }
 
 // checkHush checks hush's view of a negotiation that needed no

@@ -5,6 +5,8 @@ import (
 	"crypto"
 	"crypto/hmac"
 	"testing"
+
+	"github.com/hushtls/hush/internal/testutil/rfc8448"
 )
 
 // naivePHash is P_hash written the long way (RFC 5246, Section 5), with a
@@ -34,9 +36,9 @@ func TestPRF12Vectors(t *testing.T) {
 	}{{
 		name:   "SHA-256",
 		h:      crypto.SHA256,
-		secret: ksTraceHex(`9b be 43 6b a9 40 f0 17 b1 76 52 84 9a 71 db 35`),
-		seed:   ksTraceHex(`a0 ba 9f 93 6c da 31 18 27 a6 f7 96 ff d5 19 8c`),
-		output: ksTraceHex(`
+		secret: rfc8448.Hex(`9b be 43 6b a9 40 f0 17 b1 76 52 84 9a 71 db 35`),
+		seed:   rfc8448.Hex(`a0 ba 9f 93 6c da 31 18 27 a6 f7 96 ff d5 19 8c`),
+		output: rfc8448.Hex(`
 			e3 f2 29 ba 72 7b e1 7b 8d 12 26 20 55 7c d4 53
 			c2 aa b2 1d 07 c3 d4 95 32 9b 52 d4 e6 1e db 5a
 			6b 30 17 91 e9 0d 35 c9 c9 a4 6b 4e 14 ba f9 af
@@ -47,9 +49,9 @@ func TestPRF12Vectors(t *testing.T) {
 	}, {
 		name:   "SHA-384",
 		h:      crypto.SHA384,
-		secret: ksTraceHex(`b8 0b 73 3d 6c ee fc dc 71 56 6e a4 8e 55 67 df`),
-		seed:   ksTraceHex(`cd 66 5c f6 a8 44 7d d6 ff 8b 27 55 5e db 74 65`),
-		output: ksTraceHex(`
+		secret: rfc8448.Hex(`b8 0b 73 3d 6c ee fc dc 71 56 6e a4 8e 55 67 df`),
+		seed:   rfc8448.Hex(`cd 66 5c f6 a8 44 7d d6 ff 8b 27 55 5e db 74 65`),
+		output: rfc8448.Hex(`
 			7b 0c 18 e9 ce d4 10 ed 18 04 f2 cf a3 4a 33 6a
 			1c 14 df fb 49 00 bb 5f d7 94 21 07 e8 1c 83 cd
 			e9 ca 0f aa 60 be 9f e3 4f 82 b1 23 3c 91 46 a0

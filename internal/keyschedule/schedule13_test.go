@@ -5,6 +5,8 @@ import (
 	"crypto"
 	"crypto/sha256"
 	"testing"
+
+	"github.com/hushtls/hush/internal/testutil/rfc8448"
 )
 
 // check compares a derived value with the trace's.
@@ -27,74 +29,74 @@ func checkMessages(t *testing.T, msgs ...[]byte) {
 }
 
 func TestRFC8448Simple1RTT(t *testing.T) {
-	checkMessages(t, s3ClientHello, s3ServerHello, s3EncryptedExtensions, s3Certificate,
-		s3CertificateVerify, s3ServerFinished, s3ClientFinished, s3NewSessionTicket)
+	checkMessages(t, rfc8448.S3ClientHello, rfc8448.S3ServerHello, rfc8448.S3EncryptedExtensions, rfc8448.S3Certificate,
+		rfc8448.S3CertificateVerify, rfc8448.S3ServerFinished, rfc8448.S3ClientFinished, rfc8448.S3NewSessionTicket)
 	h := crypto.SHA256
 
 	// The hash becomes known with the ServerHello: buffer until then.
 	tr := NewTranscript()
-	tr.Write(s3ClientHello)
-	tr.Write(s3ServerHello)
+	tr.Write(rfc8448.S3ClientHello)
+	tr.Write(rfc8448.S3ServerHello)
 	tr.SetHash(h)
-	check(t, "CH..SH hash", tr.Sum(), s3HSHash)
+	check(t, "CH..SH hash", tr.Sum(), rfc8448.S3HSHash)
 
 	es := NewEarlySecret(h, nil)
-	check(t, "early secret", es.Secret(), s3EarlySecret)
-	check(t, "derived (handshake)", DeriveSecret(h, es.Secret(), "derived", sha256.New().Sum(nil)), s3DerivedForHS)
+	check(t, "early secret", es.Secret(), rfc8448.S3EarlySecret)
+	check(t, "derived (handshake)", DeriveSecret(h, es.Secret(), "derived", sha256.New().Sum(nil)), rfc8448.S3DerivedForHS)
 
-	hs := es.HandshakeSecret(s3SharedSecret)
-	check(t, "handshake secret", hs.Secret(), s3HandshakeSecret)
+	hs := es.HandshakeSecret(rfc8448.S3SharedSecret)
+	check(t, "handshake secret", hs.Secret(), rfc8448.S3HandshakeSecret)
 	chs := hs.ClientHandshakeTrafficSecret(tr.Sum())
 	shs := hs.ServerHandshakeTrafficSecret(tr.Sum())
-	check(t, "c hs traffic", chs, s3CHSTraffic)
-	check(t, "s hs traffic", shs, s3SHSTraffic)
-	check(t, "derived (master)", DeriveSecret(h, hs.Secret(), "derived", sha256.New().Sum(nil)), s3DerivedForMaster)
+	check(t, "c hs traffic", chs, rfc8448.S3CHSTraffic)
+	check(t, "s hs traffic", shs, rfc8448.S3SHSTraffic)
+	check(t, "derived (master)", DeriveSecret(h, hs.Secret(), "derived", sha256.New().Sum(nil)), rfc8448.S3DerivedForMaster)
 
 	key, iv := TrafficKey(h, shs, 16, 12)
-	check(t, "server hs key", key, s3ServerHSKey)
-	check(t, "server hs iv", iv, s3ServerHSIV)
+	check(t, "server hs key", key, rfc8448.S3ServerHSKey)
+	check(t, "server hs iv", iv, rfc8448.S3ServerHSIV)
 	key, iv = TrafficKey(h, chs, 16, 12)
-	check(t, "client hs key", key, s3ClientHSKey)
-	check(t, "client hs iv", iv, s3ClientHSIV)
+	check(t, "client hs key", key, rfc8448.S3ClientHSKey)
+	check(t, "client hs iv", iv, rfc8448.S3ClientHSIV)
 
-	tr.Write(s3EncryptedExtensions)
-	tr.Write(s3Certificate)
-	tr.Write(s3CertificateVerify)
-	check(t, "server finished key", FinishedKey(h, shs), s3ServerFinishedKey)
-	check(t, "server verify_data", FinishedVerifyData(h, shs, tr.Sum()), s3ServerVerifyData)
-	check(t, "server Finished message", s3ServerFinished[4:], s3ServerVerifyData)
+	tr.Write(rfc8448.S3EncryptedExtensions)
+	tr.Write(rfc8448.S3Certificate)
+	tr.Write(rfc8448.S3CertificateVerify)
+	check(t, "server finished key", FinishedKey(h, shs), rfc8448.S3ServerFinishedKey)
+	check(t, "server verify_data", FinishedVerifyData(h, shs, tr.Sum()), rfc8448.S3ServerVerifyData)
+	check(t, "server Finished message", rfc8448.S3ServerFinished[4:], rfc8448.S3ServerVerifyData)
 
-	tr.Write(s3ServerFinished)
-	check(t, "CH..server Finished hash", tr.Sum(), s3APHash)
+	tr.Write(rfc8448.S3ServerFinished)
+	check(t, "CH..server Finished hash", tr.Sum(), rfc8448.S3APHash)
 	ms := hs.MasterSecret()
-	check(t, "master secret", ms.Secret(), s3MasterSecret)
+	check(t, "master secret", ms.Secret(), rfc8448.S3MasterSecret)
 	clientAP := ms.ClientApplicationTrafficSecret(tr.Sum())
 	serverAP := ms.ServerApplicationTrafficSecret(tr.Sum())
-	check(t, "c ap traffic", clientAP, s3CAPTraffic)
-	check(t, "s ap traffic", serverAP, s3SAPTraffic)
-	check(t, "exp master", ms.ExporterMasterSecret(tr.Sum()), s3ExpMaster)
+	check(t, "c ap traffic", clientAP, rfc8448.S3CAPTraffic)
+	check(t, "s ap traffic", serverAP, rfc8448.S3SAPTraffic)
+	check(t, "exp master", ms.ExporterMasterSecret(tr.Sum()), rfc8448.S3ExpMaster)
 	key, iv = TrafficKey(h, serverAP, 16, 12)
-	check(t, "server ap key", key, s3ServerAPKey)
-	check(t, "server ap iv", iv, s3ServerAPIV)
+	check(t, "server ap key", key, rfc8448.S3ServerAPKey)
+	check(t, "server ap iv", iv, rfc8448.S3ServerAPIV)
 	key, iv = TrafficKey(h, clientAP, 16, 12)
-	check(t, "client ap key", key, s3ClientAPKey)
-	check(t, "client ap iv", iv, s3ClientAPIV)
+	check(t, "client ap key", key, rfc8448.S3ClientAPKey)
+	check(t, "client ap iv", iv, rfc8448.S3ClientAPIV)
 
-	check(t, "client finished key", FinishedKey(h, chs), s3ClientFinishedKey)
-	check(t, "client verify_data", FinishedVerifyData(h, chs, tr.Sum()), s3ClientVerifyData)
-	check(t, "client Finished message", s3ClientFinished[4:], s3ClientVerifyData)
+	check(t, "client finished key", FinishedKey(h, chs), rfc8448.S3ClientFinishedKey)
+	check(t, "client verify_data", FinishedVerifyData(h, chs, tr.Sum()), rfc8448.S3ClientVerifyData)
+	check(t, "client Finished message", rfc8448.S3ClientFinished[4:], rfc8448.S3ClientVerifyData)
 
-	tr.Write(s3ClientFinished)
-	check(t, "CH..client Finished hash", tr.Sum(), s3ResHash)
+	tr.Write(rfc8448.S3ClientFinished)
+	check(t, "CH..client Finished hash", tr.Sum(), rfc8448.S3ResHash)
 	res := ms.ResumptionMasterSecret(tr.Sum())
-	check(t, "res master", res, s3ResMaster)
-	check(t, "resumption PSK", ResumptionPSK(h, res, s3TicketNonce(t)), s3ResumptionPSK)
+	check(t, "res master", res, rfc8448.S3ResMaster)
+	check(t, "resumption PSK", ResumptionPSK(h, res, s3TicketNonce(t)), rfc8448.S3ResumptionPSK)
 }
 
 // s3TicketNonce reads ticket_nonce out of Section 3's NewSessionTicket:
 // header(4) lifetime(4) age_add(4) nonce<0..255>.
 func s3TicketNonce(t *testing.T) []byte {
-	m := s3NewSessionTicket
+	m := rfc8448.S3NewSessionTicket
 	n := int(m[12])
 	nonce := m[13 : 13+n]
 	if !bytes.Equal(nonce, []byte{0, 0}) {
@@ -104,153 +106,153 @@ func s3TicketNonce(t *testing.T) []byte {
 }
 
 func TestRFC8448Resumed0RTT(t *testing.T) {
-	checkMessages(t, s4ClientHello, s4ServerHello, s4EncryptedExtensions, s4ServerFinished,
-		s4EndOfEarlyData, s4ClientFinished)
+	checkMessages(t, rfc8448.S4ClientHello, rfc8448.S4ServerHello, rfc8448.S4EncryptedExtensions, rfc8448.S4ServerFinished,
+		rfc8448.S4EndOfEarlyData, rfc8448.S4ClientFinished)
 	h := crypto.SHA256
 
 	// The PSK comes from the first connection's resumption master secret.
-	psk := ResumptionPSK(h, s3ResMaster, s3TicketNonce(t))
-	check(t, "PSK", psk, s4PSK)
+	psk := ResumptionPSK(h, rfc8448.S3ResMaster, s3TicketNonce(t))
+	check(t, "PSK", psk, rfc8448.S4PSK)
 	es := NewEarlySecret(h, psk)
-	check(t, "early secret", es.Secret(), s4EarlySecret)
+	check(t, "early secret", es.Secret(), rfc8448.S4EarlySecret)
 
 	// The binder covers the ClientHello up to the binders list.
-	if !bytes.HasPrefix(s4ClientHello, s4ClientHelloPrefix) {
+	if !bytes.HasPrefix(rfc8448.S4ClientHello, rfc8448.S4ClientHelloPrefix) {
 		t.Fatal("the ClientHello prefix vector is not a prefix of the ClientHello")
 	}
 	tr := NewTranscript()
 	tr.SetHash(h)
 	partial := tr.Clone()
-	partial.Write(s4ClientHelloPrefix)
-	check(t, "binder hash", partial.Sum(), s4BinderHash)
+	partial.Write(rfc8448.S4ClientHelloPrefix)
+	check(t, "binder hash", partial.Sum(), rfc8448.S4BinderHash)
 	binderKey := es.ResumptionBinderKey()
-	check(t, "binder key", binderKey, s4BinderKey)
-	check(t, "binder finished key", FinishedKey(h, binderKey), s4BinderFinishedKey)
+	check(t, "binder key", binderKey, rfc8448.S4BinderKey)
+	check(t, "binder finished key", FinishedKey(h, binderKey), rfc8448.S4BinderFinishedKey)
 	binder := FinishedVerifyData(h, binderKey, partial.Sum())
-	check(t, "binder", binder, s4Binder)
-	check(t, "binder in ClientHello", s4ClientHello[len(s4ClientHello)-32:], s4Binder)
+	check(t, "binder", binder, rfc8448.S4Binder)
+	check(t, "binder in ClientHello", rfc8448.S4ClientHello[len(rfc8448.S4ClientHello)-32:], rfc8448.S4Binder)
 	if es.ExternalBinderKey() == nil || bytes.Equal(es.ExternalBinderKey(), binderKey) {
 		t.Error("external binder key must differ from the resumption one")
 	}
 
 	// Clone did not disturb the original transcript.
-	tr.Write(s4ClientHello)
-	check(t, "ClientHello hash", tr.Sum(), s4CHHash)
+	tr.Write(rfc8448.S4ClientHello)
+	check(t, "ClientHello hash", tr.Sum(), rfc8448.S4CHHash)
 	cet := es.ClientEarlyTrafficSecret(tr.Sum())
-	check(t, "c e traffic", cet, s4CETraffic)
-	check(t, "e exp master", es.EarlyExporterMasterSecret(tr.Sum()), s4EExpMaster)
+	check(t, "c e traffic", cet, rfc8448.S4CETraffic)
+	check(t, "e exp master", es.EarlyExporterMasterSecret(tr.Sum()), rfc8448.S4EExpMaster)
 	key, iv := TrafficKey(h, cet, 16, 12)
-	check(t, "early key", key, s4EarlyKey)
-	check(t, "early iv", iv, s4EarlyIV)
+	check(t, "early key", key, rfc8448.S4EarlyKey)
+	check(t, "early iv", iv, rfc8448.S4EarlyIV)
 
-	tr.Write(s4ServerHello)
-	check(t, "CH..SH hash", tr.Sum(), s4HSHash)
-	hs := es.HandshakeSecret(s4SharedSecret)
-	check(t, "handshake secret", hs.Secret(), s4HandshakeSecret)
+	tr.Write(rfc8448.S4ServerHello)
+	check(t, "CH..SH hash", tr.Sum(), rfc8448.S4HSHash)
+	hs := es.HandshakeSecret(rfc8448.S4SharedSecret)
+	check(t, "handshake secret", hs.Secret(), rfc8448.S4HandshakeSecret)
 	chs := hs.ClientHandshakeTrafficSecret(tr.Sum())
 	shs := hs.ServerHandshakeTrafficSecret(tr.Sum())
-	check(t, "c hs traffic", chs, s4CHSTraffic)
-	check(t, "s hs traffic", shs, s4SHSTraffic)
+	check(t, "c hs traffic", chs, rfc8448.S4CHSTraffic)
+	check(t, "s hs traffic", shs, rfc8448.S4SHSTraffic)
 	key, iv = TrafficKey(h, shs, 16, 12)
-	check(t, "server hs key", key, s4ServerHSKey)
-	check(t, "server hs iv", iv, s4ServerHSIV)
+	check(t, "server hs key", key, rfc8448.S4ServerHSKey)
+	check(t, "server hs iv", iv, rfc8448.S4ServerHSIV)
 	key, iv = TrafficKey(h, chs, 16, 12)
-	check(t, "client hs key", key, s4ClientHSKey)
-	check(t, "client hs iv", iv, s4ClientHSIV)
+	check(t, "client hs key", key, rfc8448.S4ClientHSKey)
+	check(t, "client hs iv", iv, rfc8448.S4ClientHSIV)
 
-	tr.Write(s4EncryptedExtensions)
-	check(t, "server verify_data", FinishedVerifyData(h, shs, tr.Sum()), s4ServerVerifyData)
-	tr.Write(s4ServerFinished)
-	check(t, "CH..server Finished hash", tr.Sum(), s4APHash)
+	tr.Write(rfc8448.S4EncryptedExtensions)
+	check(t, "server verify_data", FinishedVerifyData(h, shs, tr.Sum()), rfc8448.S4ServerVerifyData)
+	tr.Write(rfc8448.S4ServerFinished)
+	check(t, "CH..server Finished hash", tr.Sum(), rfc8448.S4APHash)
 	ms := hs.MasterSecret()
-	check(t, "master secret", ms.Secret(), s4MasterSecret)
+	check(t, "master secret", ms.Secret(), rfc8448.S4MasterSecret)
 	clientAP := ms.ClientApplicationTrafficSecret(tr.Sum())
 	serverAP := ms.ServerApplicationTrafficSecret(tr.Sum())
-	check(t, "c ap traffic", clientAP, s4CAPTraffic)
-	check(t, "s ap traffic", serverAP, s4SAPTraffic)
-	check(t, "exp master", ms.ExporterMasterSecret(tr.Sum()), s4ExpMaster)
+	check(t, "c ap traffic", clientAP, rfc8448.S4CAPTraffic)
+	check(t, "s ap traffic", serverAP, rfc8448.S4SAPTraffic)
+	check(t, "exp master", ms.ExporterMasterSecret(tr.Sum()), rfc8448.S4ExpMaster)
 	key, iv = TrafficKey(h, serverAP, 16, 12)
-	check(t, "server ap key", key, s4ServerAPKey)
-	check(t, "server ap iv", iv, s4ServerAPIV)
+	check(t, "server ap key", key, rfc8448.S4ServerAPKey)
+	check(t, "server ap iv", iv, rfc8448.S4ServerAPIV)
 
 	// The client's Finished covers EndOfEarlyData too.
-	tr.Write(s4EndOfEarlyData)
-	check(t, "client verify_data", FinishedVerifyData(h, chs, tr.Sum()), s4ClientVerifyData)
+	tr.Write(rfc8448.S4EndOfEarlyData)
+	check(t, "client verify_data", FinishedVerifyData(h, chs, tr.Sum()), rfc8448.S4ClientVerifyData)
 	key, iv = TrafficKey(h, clientAP, 16, 12)
-	check(t, "client ap key", key, s4ClientAPKey)
-	check(t, "client ap iv", iv, s4ClientAPIV)
-	tr.Write(s4ClientFinished)
-	check(t, "CH..client Finished hash", tr.Sum(), s4ResHash)
-	check(t, "res master", ms.ResumptionMasterSecret(tr.Sum()), s4ResMaster)
+	check(t, "client ap key", key, rfc8448.S4ClientAPKey)
+	check(t, "client ap iv", iv, rfc8448.S4ClientAPIV)
+	tr.Write(rfc8448.S4ClientFinished)
+	check(t, "CH..client Finished hash", tr.Sum(), rfc8448.S4ResHash)
+	check(t, "res master", ms.ResumptionMasterSecret(tr.Sum()), rfc8448.S4ResMaster)
 }
 
 func TestRFC8448HelloRetryRequest(t *testing.T) {
-	checkMessages(t, s5ClientHello1, s5HelloRetryRequest, s5ClientHello2, s5ServerHello,
-		s5EncryptedExtensions, s5Certificate, s5CertificateVerify, s5ServerFinished, s5ClientFinished)
+	checkMessages(t, rfc8448.S5ClientHello1, rfc8448.S5HelloRetryRequest, rfc8448.S5ClientHello2, rfc8448.S5ServerHello,
+		rfc8448.S5EncryptedExtensions, rfc8448.S5Certificate, rfc8448.S5CertificateVerify, rfc8448.S5ServerFinished, rfc8448.S5ClientFinished)
 	h := crypto.SHA256
 
 	tr := NewTranscript()
-	tr.Write(s5ClientHello1)
+	tr.Write(rfc8448.S5ClientHello1)
 	tr.SetHash(h) // the HelloRetryRequest names the suite
 	tr.ReplaceWithMessageHash()
-	tr.Write(s5HelloRetryRequest)
-	tr.Write(s5ClientHello2)
-	tr.Write(s5ServerHello)
-	check(t, "message_hash..SH hash", tr.Sum(), s5HSHash)
+	tr.Write(rfc8448.S5HelloRetryRequest)
+	tr.Write(rfc8448.S5ClientHello2)
+	tr.Write(rfc8448.S5ServerHello)
+	check(t, "message_hash..SH hash", tr.Sum(), rfc8448.S5HSHash)
 
 	// The same, spelled out: 0xfe 00 00 20 || SHA-256(ClientHello1).
-	ch1 := sha256.Sum256(s5ClientHello1)
+	ch1 := sha256.Sum256(rfc8448.S5ClientHello1)
 	manual := sha256.New()
 	manual.Write([]byte{0xfe, 0, 0, 32})
 	manual.Write(ch1[:])
-	manual.Write(s5HelloRetryRequest)
-	manual.Write(s5ClientHello2)
-	manual.Write(s5ServerHello)
-	check(t, "manual message_hash", manual.Sum(nil), s5HSHash)
+	manual.Write(rfc8448.S5HelloRetryRequest)
+	manual.Write(rfc8448.S5ClientHello2)
+	manual.Write(rfc8448.S5ServerHello)
+	check(t, "manual message_hash", manual.Sum(nil), rfc8448.S5HSHash)
 
-	hs := NewEarlySecret(h, nil).HandshakeSecret(s5SharedSecret)
-	check(t, "handshake secret", hs.Secret(), s5HandshakeSecret)
+	hs := NewEarlySecret(h, nil).HandshakeSecret(rfc8448.S5SharedSecret)
+	check(t, "handshake secret", hs.Secret(), rfc8448.S5HandshakeSecret)
 	chs := hs.ClientHandshakeTrafficSecret(tr.Sum())
 	shs := hs.ServerHandshakeTrafficSecret(tr.Sum())
-	check(t, "c hs traffic", chs, s5CHSTraffic)
-	check(t, "s hs traffic", shs, s5SHSTraffic)
+	check(t, "c hs traffic", chs, rfc8448.S5CHSTraffic)
+	check(t, "s hs traffic", shs, rfc8448.S5SHSTraffic)
 	key, iv := TrafficKey(h, shs, 16, 12)
-	check(t, "server hs key", key, s5ServerHSKey)
-	check(t, "server hs iv", iv, s5ServerHSIV)
+	check(t, "server hs key", key, rfc8448.S5ServerHSKey)
+	check(t, "server hs iv", iv, rfc8448.S5ServerHSIV)
 	key, iv = TrafficKey(h, chs, 16, 12)
-	check(t, "client hs key", key, s5ClientHSKey)
-	check(t, "client hs iv", iv, s5ClientHSIV)
+	check(t, "client hs key", key, rfc8448.S5ClientHSKey)
+	check(t, "client hs iv", iv, rfc8448.S5ClientHSIV)
 
-	tr.Write(s5EncryptedExtensions)
-	tr.Write(s5Certificate)
-	tr.Write(s5CertificateVerify)
-	check(t, "server verify_data", FinishedVerifyData(h, shs, tr.Sum()), s5ServerVerifyData)
-	tr.Write(s5ServerFinished)
-	check(t, "CH..server Finished hash", tr.Sum(), s5APHash)
+	tr.Write(rfc8448.S5EncryptedExtensions)
+	tr.Write(rfc8448.S5Certificate)
+	tr.Write(rfc8448.S5CertificateVerify)
+	check(t, "server verify_data", FinishedVerifyData(h, shs, tr.Sum()), rfc8448.S5ServerVerifyData)
+	tr.Write(rfc8448.S5ServerFinished)
+	check(t, "CH..server Finished hash", tr.Sum(), rfc8448.S5APHash)
 	ms := hs.MasterSecret()
-	check(t, "master secret", ms.Secret(), s5MasterSecret)
+	check(t, "master secret", ms.Secret(), rfc8448.S5MasterSecret)
 	clientAP := ms.ClientApplicationTrafficSecret(tr.Sum())
-	check(t, "c ap traffic", clientAP, s5CAPTraffic)
-	check(t, "s ap traffic", ms.ServerApplicationTrafficSecret(tr.Sum()), s5SAPTraffic)
-	check(t, "exp master", ms.ExporterMasterSecret(tr.Sum()), s5ExpMaster)
-	check(t, "client verify_data", FinishedVerifyData(h, chs, tr.Sum()), s5ClientVerifyData)
+	check(t, "c ap traffic", clientAP, rfc8448.S5CAPTraffic)
+	check(t, "s ap traffic", ms.ServerApplicationTrafficSecret(tr.Sum()), rfc8448.S5SAPTraffic)
+	check(t, "exp master", ms.ExporterMasterSecret(tr.Sum()), rfc8448.S5ExpMaster)
+	check(t, "client verify_data", FinishedVerifyData(h, chs, tr.Sum()), rfc8448.S5ClientVerifyData)
 	key, iv = TrafficKey(h, clientAP, 16, 12)
-	check(t, "client ap key", key, s5ClientAPKey)
-	check(t, "client ap iv", iv, s5ClientAPIV)
-	tr.Write(s5ClientFinished)
-	check(t, "CH..client Finished hash", tr.Sum(), s5ResHash)
-	check(t, "res master", ms.ResumptionMasterSecret(tr.Sum()), s5ResMaster)
+	check(t, "client ap key", key, rfc8448.S5ClientAPKey)
+	check(t, "client ap iv", iv, rfc8448.S5ClientAPIV)
+	tr.Write(rfc8448.S5ClientFinished)
+	check(t, "CH..client Finished hash", tr.Sum(), rfc8448.S5ResHash)
+	check(t, "res master", ms.ResumptionMasterSecret(tr.Sum()), rfc8448.S5ResMaster)
 }
 
 func TestExpandLabelEncoding(t *testing.T) {
 	// RFC 8448 prints the HkdfLabel for "derived": reproduce HKDF-Expand
 	// with that exact info and compare with ExpandLabel.
-	info := ksTraceHex(`00 20 0d 74 6c 73 31 33 20 64 65 72 69 76 65 64
+	info := rfc8448.Hex(`00 20 0d 74 6c 73 31 33 20 64 65 72 69 76 65 64
 		20 e3 b0 c4 42 98 fc 1c 14 9a fb f4 c8 99 6f b9 24 27 ae 41 e4
 		64 9b 93 4c a4 95 99 1b 78 52 b8 55`)
 	empty := sha256.Sum256(nil)
-	got := ExpandLabel(crypto.SHA256, s3EarlySecret, "derived", empty[:], 32)
-	check(t, "derived", got, s3DerivedForHS)
+	got := ExpandLabel(crypto.SHA256, rfc8448.S3EarlySecret, "derived", empty[:], 32)
+	check(t, "derived", got, rfc8448.S3DerivedForHS)
 	if len(info) != 49 {
 		t.Fatal("info vector")
 	}
@@ -258,10 +260,10 @@ func TestExpandLabelEncoding(t *testing.T) {
 
 func TestNextTrafficSecret(t *testing.T) {
 	// RFC 8446, Section 7.2, by hand: HKDF-Expand-Label(secret, "traffic upd", "", Hash.length).
-	got := NextTrafficSecret(crypto.SHA256, s3CAPTraffic)
-	want := ExpandLabel(crypto.SHA256, s3CAPTraffic, "traffic upd", nil, 32)
+	got := NextTrafficSecret(crypto.SHA256, rfc8448.S3CAPTraffic)
+	want := ExpandLabel(crypto.SHA256, rfc8448.S3CAPTraffic, "traffic upd", nil, 32)
 	check(t, "traffic upd", got, want)
-	if bytes.Equal(got, s3CAPTraffic) {
+	if bytes.Equal(got, rfc8448.S3CAPTraffic) {
 		t.Error("key update must change the secret")
 	}
 	if n := len(NextTrafficSecret(crypto.SHA384, make([]byte, 48))); n != 48 {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/hushtls/hush/internal/alert"
+	"github.com/hushtls/hush/internal/testutil/rfc8448"
 )
 
 // FuzzOpen feeds arbitrary record bytes to a Protector of every built-in
@@ -21,7 +22,7 @@ func FuzzOpen(f *testing.F) {
 		f.Add(w.Seal(nil, TypeAlert, []byte{1, 0}, 0))
 		f.Add(expectedRecord(f, tc, 0, 0, nil, 8))
 	}
-	f.Add(recTraceHex(traceClientAppRecord))
+	f.Add(bytes.Clone(rfc8448.S3ClientApplicationDataRecord))
 	f.Add([]byte{23, 3, 3, 0, 0})
 	f.Add([]byte{22, 3, 1, 0, 4, 1, 0, 0, 0})
 	f.Add([]byte{23, 3, 3, 0x40, 0x01})

@@ -24,7 +24,7 @@ func TestOpenSSLServerCloseStdin(t *testing.T) {
 	defer conn.Close()
 	// Only once the handshake is done: s_server may hang if its stdin
 	// ends while it is still in the handshake.
-	msg := []byte(commandBytes + "hello\x00\xff")
+	msg := []byte(OpenSSLCommandBytes + "hello\x00\xff")
 	if _, err := s.Stdin().Write(msg); err != nil {
 		t.Fatal(err)
 	}
@@ -59,14 +59,14 @@ func TestOpenSSLClientNoIgnEOF(t *testing.T) {
 	}
 	defer ln.Close()
 	cl := StartOpenSSLClient(t, ln.Addr().String(), "-no_ign_eof", "-nocommands")
-	msg := []byte(commandBytes + "bye\x00\xff")
+	msg := []byte(OpenSSLCommandBytes + "bye\x00\xff")
 	if _, err := cl.Stdin().Write(msg); err != nil {
 		t.Fatal(err)
 	}
 	if err := cl.CloseStdin(); err != nil {
 		t.Fatal(err)
 	}
-	conn := acceptOrExit(t, ln, cl.OpenSSLProcess)
+	conn := AcceptOpenSSL(t, ln, cl.OpenSSLProcess)
 	defer conn.Close()
 	got, err := io.ReadAll(conn)
 	if err != nil {
@@ -129,31 +129,5 @@ func TestOpenSSLWatchdog(t *testing.T) {
 	r.runCleanups()
 	if len(r.errors) != 1 {
 		t.Fatalf("got %d test failures, want 1: %q", len(r.errors), r.errors)
-	}
-}
-
-// acceptOrExit accepts one connection on ln, failing the test if p exits
-// first.
-func acceptOrExit(t *testing.T, ln net.Listener, p *OpenSSLProcess) net.Conn {
-	t.Helper()
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		conn, err := ln.Accept()
-		if err != nil {
-			conn = nil
-		}
-		accepted <- conn
-	}()
-	select {
-	case conn := <-accepted:
-		if conn == nil {
-			t.Fatal("accept failed")
-		}
-		return conn
-	case <-p.Exited():
-		ln.Close()
-		<-accepted
-		t.Fatalf("%s exited before connecting: %v", p, p.Wait())
-		return nil
 	}
 }

@@ -1,11 +1,7 @@
 package testutil
 
 import (
-	"bytes"
-	"crypto/rand"
 	"crypto/tls"
-	"errors"
-	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -15,59 +11,8 @@ import (
 // The helpers are proved against crypto/tls, in both directions, for every
 // suite and group hush implements, with 1 MiB of binary data each way.
 
+// bulkSize is how many bytes each test sends each way.
 const bulkSize = 1 << 20
-
-// commandBytes start every payload: they are the bytes s_server and s_client
-// would take as commands (quit, renegotiate, key update, ...) at the start
-// of a read were -quiet not in effect.
-const commandBytes = "Q\nq\nR\nr\nK\nk\nc\nP\nS\n"
-
-func payload(t *testing.T) []byte {
-	b := make([]byte, bulkSize)
-	rand.Read(b)
-	copy(b, commandBytes)
-	return b
-}
-
-// exchange sends 1 MiB each way between a Go connection and an openssl
-// process at once, and checks that each side receives the other's bytes.
-func exchange(t *testing.T, conn net.Conn, p *OpenSSLProcess) {
-	t.Helper()
-	fromGo, fromOpenSSL := payload(t), payload(t)
-	errc := make(chan error, 3)
-	go func() {
-		_, err := conn.Write(fromGo)
-		errc <- err
-	}()
-	go func() {
-		_, err := p.Stdin().Write(fromOpenSSL)
-		errc <- err
-	}()
-	go func() {
-		got := make([]byte, bulkSize)
-		if _, err := io.ReadFull(conn, got); err != nil {
-			errc <- fmt.Errorf("Go side reading: %w", err)
-			return
-		}
-		if !bytes.Equal(got, fromOpenSSL) {
-			errc <- errors.New("the Go side received different bytes from those written to openssl's stdin")
-			return
-		}
-		errc <- nil
-	}()
-	got := make([]byte, bulkSize)
-	if _, err := io.ReadFull(p.Stdout(), got); err != nil {
-		t.Fatalf("reading openssl's stdout: %v; its output:\n%s", err, p.Output())
-	}
-	if !bytes.Equal(got, fromGo) {
-		t.Fatal("openssl's stdout differs from the bytes the Go side sent")
-	}
-	for range 3 {
-		if err := <-errc; err != nil {
-			t.Fatalf("%v; openssl's output:\n%s", err, p.Output())
-		}
-	}
-}
 
 type interopCase struct {
 	name    string
@@ -192,7 +137,7 @@ func TestOpenSSLServerWithCryptoTLSClient(t *testing.T) {
 					t.Errorf("got %q, want %q", got, want)
 				}
 
-				exchange(t, conn, s.OpenSSLProcess)
+				ExchangeOpenSSL(t, conn, s.OpenSSLProcess, bulkSize)
 
 				// close_notify ends s_server's one connection; it exits
 				// and its stdout ends exactly after the data.
@@ -267,7 +212,7 @@ func TestOpenSSLClientWithCryptoTLSServer(t *testing.T) {
 					t.Fatalf("crypto/tls negotiated %x %x %v", st.Version, st.CipherSuite, st.CurveID)
 				}
 
-				exchange(t, conn, cl.OpenSSLProcess)
+				ExchangeOpenSSL(t, conn, cl.OpenSSLProcess, bulkSize)
 
 				cl.WaitForLine(t, "Server Temp Key:")
 				out := cl.Output()

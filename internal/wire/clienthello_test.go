@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/hushtls/hush/internal/alert"
+	"github.com/hushtls/hush/internal/testutil/rfc8448"
 )
 
 func helloRandom(seed byte) []byte {
@@ -143,28 +144,28 @@ func TestClientHelloRFC8448(t *testing.T) {
 	rsl := Extension{Type: helloExtRecordSizeLimit, Data: []byte{0x40, 0x01}}
 	tests := []struct {
 		name  string
-		trace string
+		trace []byte
 		check func(t *testing.T, m *ClientHello)
 		extra []Extension
 	}{
-		{"simple 1-RTT", rfc8448ClientHello1RTT, func(t *testing.T, m *ClientHello) {
+		{"simple 1-RTT", rfc8448.S3ClientHello, func(t *testing.T, m *ClientHello) {
 			if !m.TicketSupported || len(m.SessionTicket) != 0 || !m.HasKeyShare || len(m.KeyShares) != 1 ||
 				m.KeyShares[0].Group != 0x001d || len(m.SupportedGroups) != 9 {
 				t.Errorf("typed fields: %+v", m)
 			}
 		}, []Extension{rsl}},
-		{"HRR first", rfc8448ClientHelloHRR1, func(t *testing.T, m *ClientHello) {
+		{"HRR first", rfc8448.S5ClientHello1, func(t *testing.T, m *ClientHello) {
 			if len(m.SupportedGroups) != 3 || m.KeyShares[0].Group != 0x001d || m.Cookie != nil {
 				t.Errorf("typed fields: %+v", m)
 			}
 		}, []Extension{rsl}},
-		{"HRR second", rfc8448ClientHelloHRR2, func(t *testing.T, m *ClientHello) {
+		{"HRR second", rfc8448.S5ClientHello2, func(t *testing.T, m *ClientHello) {
 			if len(m.Cookie) != 0x72 || len(m.KeyShares) != 1 || m.KeyShares[0].Group != 0x0017 ||
 				len(m.KeyShares[0].KeyExchange) != 65 {
 				t.Errorf("typed fields: %+v", m)
 			}
 		}, []Extension{rsl, {Type: ExtPadding, Data: make([]byte, 0xaf)}}},
-		{"resumed 0-RTT", rfc8448ClientHelloPSK, func(t *testing.T, m *ClientHello) {
+		{"resumed 0-RTT", rfc8448.S4ClientHello, func(t *testing.T, m *ClientHello) {
 			if !m.EarlyData || len(m.PSKIdentities) != 1 || len(m.PSKIdentities[0].Identity) != 0xb2 ||
 				len(m.PSKBinders) != 1 || len(m.PSKBinders[0]) != 32 || m.TicketSupported {
 				t.Errorf("typed fields: %+v", m)
@@ -173,7 +174,7 @@ func TestClientHelloRFC8448(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			raw := helloUnhex(t, tt.trace)
+			raw := tt.trace
 			m, err := ParseClientHello(raw)
 			if err != nil {
 				t.Fatal(err)
@@ -197,8 +198,8 @@ func TestClientHelloRFC8448(t *testing.T) {
 }
 
 func TestClientHelloTruncatedRFC8448(t *testing.T) {
-	raw := helloUnhex(t, rfc8448ClientHelloPSK)
-	prefix := helloUnhex(t, rfc8448ClientHelloPSKPrefix)
+	raw := rfc8448.S4ClientHello
+	prefix := rfc8448.S4ClientHelloPrefix
 	n, err := TruncatedClientHelloLen(raw)
 	if err != nil {
 		t.Fatal(err)
@@ -215,8 +216,7 @@ func TestClientHelloTruncatedRFC8448(t *testing.T) {
 	}
 	m.ExtraExtensions = helloUnknown(m.Extensions, helloKnownCH)
 	binder := m.PSKBinders[0]
-	if !bytes.Equal(binder, helloUnhex(t, `3a dd 4f b2 d8 fd f8 22 a0 ca 3c f7 67 8e
-         f5 e8 8d ae 99 01 41 c5 92 4d 57 bb 6f a3 1b 9e 5f 9d`)) {
+	if !bytes.Equal(binder, rfc8448.S4Binder) {
 		t.Errorf("binder = %x", binder)
 	}
 	// The client computes the prefix before it knows the binder: only the
@@ -232,7 +232,7 @@ func TestClientHelloTruncatedRFC8448(t *testing.T) {
 }
 
 func TestClientHelloTruncatedErrors(t *testing.T) {
-	if _, err := TruncatedClientHelloLen(helloUnhex(t, rfc8448ClientHello1RTT)); err == nil {
+	if _, err := TruncatedClientHelloLen(rfc8448.S3ClientHello); err == nil {
 		t.Error("TruncatedClientHelloLen accepted a ClientHello without pre_shared_key")
 	}
 	if _, err := TruncatedClientHelloLen([]byte{1, 0, 0, 1, 0}); err == nil {
@@ -374,8 +374,8 @@ func TestClientHelloUnknownAndOtherNameTypes(t *testing.T) {
 
 func TestClientHelloPrefixes(t *testing.T) {
 	msgs := [][]byte{
-		helloUnhex(t, rfc8448ClientHello1RTT), helloUnhex(t, rfc8448ClientHelloHRR2),
-		helloUnhex(t, rfc8448ClientHelloPSK),
+		rfc8448.S3ClientHello, rfc8448.S5ClientHello2,
+		rfc8448.S4ClientHello,
 	}
 	for _, v := range clientHelloVectors() {
 		msgs = append(msgs, v.Marshal())
@@ -391,8 +391,8 @@ func TestClientHelloPrefixes(t *testing.T) {
 }
 
 func clientHelloSeeds(f *testing.F) {
-	for _, s := range []string{rfc8448ClientHello1RTT, rfc8448ClientHelloHRR1, rfc8448ClientHelloHRR2, rfc8448ClientHelloPSK} {
-		f.Add(helloUnhex(f, s))
+	for _, s := range [][]byte{rfc8448.S3ClientHello, rfc8448.S5ClientHello1, rfc8448.S5ClientHello2, rfc8448.S4ClientHello} {
+		f.Add(s)
 	}
 	for _, v := range clientHelloVectors() {
 		f.Add(v.Marshal())

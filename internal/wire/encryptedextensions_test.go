@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/hushtls/hush/internal/alert"
+	"github.com/hushtls/hush/internal/testutil/rfc8448"
 )
 
 // encryptedExtensionsVectors are hand-built EncryptedExtensions covering
@@ -49,17 +50,17 @@ func TestEncryptedExtensionsRFC8448(t *testing.T) {
 	rsl := []Extension{{Type: helloExtRecordSizeLimit, Data: []byte{0x40, 0x01}}}
 	tests := []struct {
 		name   string
-		trace  string
+		trace  []byte
 		groups int
 		early  bool
 	}{
-		{"simple 1-RTT", rfc8448EncryptedExtensions1RTT, 9, false},
-		{"resumed 0-RTT", rfc8448EncryptedExtensionsPSK, 9, true},
-		{"after HelloRetryRequest", rfc8448EncryptedExtensionsHRR, 3, false},
+		{"simple 1-RTT", rfc8448.S3EncryptedExtensions, 9, false},
+		{"resumed 0-RTT", rfc8448.S4EncryptedExtensions, 9, true},
+		{"after HelloRetryRequest", rfc8448.S5EncryptedExtensions, 3, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			raw := helloUnhex(t, tt.trace)
+			raw := tt.trace
 			m, err := ParseEncryptedExtensions(raw)
 			if err != nil {
 				t.Fatal(err)
@@ -116,8 +117,8 @@ func TestParseEncryptedExtensionsMalformed(t *testing.T) {
 
 func TestEncryptedExtensionsPrefixes(t *testing.T) {
 	msgs := [][]byte{
-		helloUnhex(t, rfc8448EncryptedExtensions1RTT), helloUnhex(t, rfc8448EncryptedExtensionsPSK),
-		helloUnhex(t, rfc8448EncryptedExtensionsHRR),
+		rfc8448.S3EncryptedExtensions, rfc8448.S4EncryptedExtensions,
+		rfc8448.S5EncryptedExtensions,
 	}
 	for _, v := range encryptedExtensionsVectors() {
 		msgs = append(msgs, v.Marshal())
@@ -128,8 +129,8 @@ func TestEncryptedExtensionsPrefixes(t *testing.T) {
 }
 
 func FuzzParseEncryptedExtensions(f *testing.F) {
-	for _, s := range []string{rfc8448EncryptedExtensions1RTT, rfc8448EncryptedExtensionsPSK, rfc8448EncryptedExtensionsHRR} {
-		f.Add(helloUnhex(f, s))
+	for _, s := range [][]byte{rfc8448.S3EncryptedExtensions, rfc8448.S4EncryptedExtensions, rfc8448.S5EncryptedExtensions} {
+		f.Add(s)
 	}
 	for _, v := range encryptedExtensionsVectors() {
 		f.Add(v.Marshal())

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hushtls/hush/internal/alert"
+	"github.com/hushtls/hush/internal/testutil/rfc8448"
 )
 
 // Native fuzz targets for the messages after the hellos and for the
@@ -71,12 +72,9 @@ func addSeedsOther[T any](f *testing.F, vectors []*T, marshal func(*T) []byte, e
 	}
 }
 
-// traceSeedOther decodes an RFC 8448 vector for a seed corpus.
-func traceSeedOther(f *testing.F, s string) []byte { return traceHexOther(f, s) }
-
 func FuzzParseCertificate13(f *testing.F) {
 	addSeedsOther(f, certificate13VectorsOther(), (*Certificate13).Marshal,
-		traceSeedOther(f, rfc8448ServerCertificateOther), traceSeedOther(f, rfc8448ClientCertificateOther),
+		rfc8448.S3Certificate, rfc8448.S6ClientCertificate,
 		hdrOther(TypeCertificate, bOther(0, 0, 0, 14, 0, 0, 1, 0x30, 0, 8, 0, 18, 0, 4, 0, 2, 0, 1)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzRoundTripOther(t, data, false, ParseCertificate13, (*Certificate13).Marshal)
@@ -92,7 +90,7 @@ func FuzzParseCertificate12(f *testing.F) {
 
 func FuzzParseCertificateRequest13(f *testing.F) {
 	addSeedsOther(f, certificateRequest13VectorsOther(), (*CertificateRequest13).Marshal,
-		traceSeedOther(f, rfc8448CertificateRequestOther))
+		rfc8448.S6CertificateRequest)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzRoundTripOther(t, data, false, ParseCertificateRequest13, (*CertificateRequest13).Marshal)
 	})
@@ -107,7 +105,7 @@ func FuzzParseCertificateRequest12(f *testing.F) {
 
 func FuzzParseCertificateVerify(f *testing.F) {
 	addSeedsOther(f, certificateVerifyVectorsOther(), (*CertificateVerify).Marshal,
-		traceSeedOther(f, rfc8448ServerCertificateVerifyOther), traceSeedOther(f, rfc8448ClientCertificateVerifyOther))
+		rfc8448.S3CertificateVerify, rfc8448.S6ClientCertificateVerify)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzRoundTripOther(t, data, true, ParseCertificateVerify, (*CertificateVerify).Marshal)
 	})
@@ -115,7 +113,7 @@ func FuzzParseCertificateVerify(f *testing.F) {
 
 func FuzzParseFinished(f *testing.F) {
 	addSeedsOther(f, finishedVectorsOther(), (*Finished).Marshal,
-		traceSeedOther(f, rfc8448ServerFinishedOther), traceSeedOther(f, rfc8448ClientFinishedOther))
+		rfc8448.S3ServerFinished, rfc8448.S3ClientFinished)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzRoundTripOther(t, data, true, ParseFinished, (*Finished).Marshal)
 	})
@@ -130,7 +128,7 @@ func FuzzParseKeyUpdate(f *testing.F) {
 
 func FuzzParseNewSessionTicket13(f *testing.F) {
 	addSeedsOther(f, newSessionTicket13VectorsOther(), (*NewSessionTicket13).Marshal,
-		traceSeedOther(f, rfc8448NewSessionTicketOther))
+		rfc8448.S3NewSessionTicket)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzRoundTripOther(t, data, false, ParseNewSessionTicket13, (*NewSessionTicket13).Marshal)
 	})

@@ -1,7 +1,6 @@
 package wire
 
 import (
-	"encoding/hex"
 	"reflect"
 	"strings"
 	"testing"
@@ -12,17 +11,6 @@ import (
 // helloExtRecordSizeLimit is record_size_limit (RFC 8449), which the RFC 8448
 // traces carry and this package does not type.
 const helloExtRecordSizeLimit uint16 = 28
-
-// helloUnhex decodes hex octets as the RFC 8448 traces print them: pairs of
-// hex digits separated by spaces and line breaks.
-func helloUnhex(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(strings.Join(strings.Fields(s), ""))
-	if err != nil {
-		t.Fatalf("bad hex: %v", err)
-	}
-	return b
-}
 
 // helloKnownCH, helloKnownSH and helloKnownEE are the extensions each parser types; the
 // others belong in ExtraExtensions to re-marshal a parsed message.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/hushtls/hush/internal/alert"
+	"github.com/hushtls/hush/internal/testutil/rfc8448"
 )
 
 // serverHelloVectors are hand-built ServerHellos and HelloRetryRequests
@@ -90,27 +91,27 @@ func TestServerHelloRoundTrip(t *testing.T) {
 func TestServerHelloRFC8448(t *testing.T) {
 	tests := []struct {
 		name  string
-		trace string
+		trace []byte
 		check func(t *testing.T, m *ServerHello)
 	}{
-		{"simple 1-RTT", rfc8448ServerHello1RTT, func(t *testing.T, m *ServerHello) {
+		{"simple 1-RTT", rfc8448.S3ServerHello, func(t *testing.T, m *ServerHello) {
 			if m.IsHelloRetryRequest() || !m.HasServerShare || m.ServerShare.Group != 0x001d ||
 				len(m.ServerShare.KeyExchange) != 32 || m.HasSelectedIdentity {
 				t.Errorf("typed fields: %+v", m)
 			}
 		}},
-		{"resumed 0-RTT", rfc8448ServerHelloPSK, func(t *testing.T, m *ServerHello) {
+		{"resumed 0-RTT", rfc8448.S4ServerHello, func(t *testing.T, m *ServerHello) {
 			if m.IsHelloRetryRequest() || !m.HasServerShare || !m.HasSelectedIdentity || m.SelectedIdentity != 0 {
 				t.Errorf("typed fields: %+v", m)
 			}
 		}},
-		{"HelloRetryRequest", rfc8448HelloRetryRequest, func(t *testing.T, m *ServerHello) {
+		{"HelloRetryRequest", rfc8448.S5HelloRetryRequest, func(t *testing.T, m *ServerHello) {
 			if !m.IsHelloRetryRequest() || m.HasServerShare || !m.HasSelectedGroup || m.SelectedGroup != 0x0017 ||
 				len(m.Cookie) != 0x72 {
 				t.Errorf("typed fields: %+v", m)
 			}
 		}},
-		{"after HelloRetryRequest", rfc8448ServerHelloHRR, func(t *testing.T, m *ServerHello) {
+		{"after HelloRetryRequest", rfc8448.S5ServerHello, func(t *testing.T, m *ServerHello) {
 			if m.IsHelloRetryRequest() || m.ServerShare.Group != 0x0017 || len(m.ServerShare.KeyExchange) != 65 {
 				t.Errorf("typed fields: %+v", m)
 			}
@@ -118,7 +119,7 @@ func TestServerHelloRFC8448(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			raw := helloUnhex(t, tt.trace)
+			raw := tt.trace
 			m, err := ParseServerHello(raw)
 			if err != nil {
 				t.Fatal(err)
@@ -216,8 +217,8 @@ func TestParseServerHelloMalformed(t *testing.T) {
 
 func TestServerHelloPrefixes(t *testing.T) {
 	msgs := [][]byte{
-		helloUnhex(t, rfc8448ServerHello1RTT), helloUnhex(t, rfc8448ServerHelloPSK),
-		helloUnhex(t, rfc8448HelloRetryRequest), helloUnhex(t, rfc8448ServerHelloHRR),
+		rfc8448.S3ServerHello, rfc8448.S4ServerHello,
+		rfc8448.S5HelloRetryRequest, rfc8448.S5ServerHello,
 	}
 	for _, v := range serverHelloVectors() {
 		msgs = append(msgs, v.Marshal())
@@ -252,8 +253,8 @@ func TestServerHelloMarshalKeyShareByKind(t *testing.T) {
 }
 
 func FuzzParseServerHello(f *testing.F) {
-	for _, s := range []string{rfc8448ServerHello1RTT, rfc8448ServerHelloPSK, rfc8448HelloRetryRequest, rfc8448ServerHelloHRR} {
-		f.Add(helloUnhex(f, s))
+	for _, s := range [][]byte{rfc8448.S3ServerHello, rfc8448.S4ServerHello, rfc8448.S5HelloRetryRequest, rfc8448.S5ServerHello} {
+		f.Add(s)
 	}
 	for _, v := range serverHelloVectors() {
 		f.Add(v.Marshal())
