@@ -25,6 +25,7 @@ type client12 struct {
 	request *wire.CertificateRequest12
 	ske     *wire.ServerKeyExchangeECDHE
 	master  []byte
+	prf     *keyschedule.Master12 // the PRF keyed with master
 
 	gotStatus bool // the CertificateStatus arrived
 }
@@ -119,10 +120,11 @@ func (c *client12) resume() (state, error) {
 		return nil, err
 	}
 	c.master = sess.Secret
+	c.prf = keyschedule.NewMaster12(c.suite.Hash, c.master)
 	hs.result.MasterSecret = sess.Secret
 	hs.result.ExtendedMasterSecret = true
 	hs.keyLog("CLIENT_RANDOM", sess.Secret)
-	clientKeys, serverKeys, err := keys12(c.suite, c.master, hs.result.ClientRandom, hs.result.ServerRandom)
+	clientKeys, serverKeys, err := keys12(c.suite, c.prf, hs.result.ClientRandom, hs.result.ServerRandom)
 	if err != nil {
 		return nil, err
 	}
@@ -314,6 +316,7 @@ func (s *client12WaitCertRequestOrDone) sendClientFlight() (state, error) {
 	hs.send(cke.Marshal())
 	master := hs.masterSecret12(s.suite, preMaster)
 	s.master = master
+	s.prf = keyschedule.NewMaster12(s.suite.Hash, master)
 
 	if chosen != nil {
 		signature, err := sig.Sign(chosen.Key, scheme, hs.rand(), hs.transcript.Messages())
@@ -324,7 +327,7 @@ func (s *client12WaitCertRequestOrDone) sendClientFlight() (state, error) {
 		hs.result.ClientSignatureScheme = scheme
 	}
 
-	clientKeys, serverKeys, err := keys12(s.suite, master, hs.result.ClientRandom, hs.result.ServerRandom)
+	clientKeys, serverKeys, err := keys12(s.suite, s.prf, hs.result.ClientRandom, hs.result.ServerRandom)
 	if err != nil {
 		return nil, err
 	}
@@ -337,7 +340,7 @@ func (c *client12) sendFinished(clientKeys *record.Protector) {
 	hs := c.shared
 	hs.act(Action{Kind: ActSendCCS})
 	hs.act(Action{Kind: ActWriteKeys, Keys: clientKeys})
-	hs.send((&wire.Finished{VerifyData: keyschedule.Finished12(c.suite.Hash, c.master, true, hs.transcript.Sum())}).Marshal())
+	hs.send((&wire.Finished{VerifyData: c.prf.Finished12(true, hs.transcript.Sum())}).Marshal())
 	hs.act(Action{Kind: ActFlush})
 }
 
@@ -383,7 +386,7 @@ func (s *client12WaitFinished) name() string { return "client12WaitFinished" }
 
 func (s *client12WaitFinished) handle(msg []byte) (state, error) {
 	hs := s.shared
-	if err := hs.receiveFinished12(s.suite, s.master, false, msg); err != nil {
+	if err := hs.receiveFinished12(s.prf, false, msg); err != nil {
 		return nil, err
 	}
 	var ticket []byte

@@ -24,6 +24,7 @@ type server12 struct {
 	key     *kex.PrivateKey // ECDHE ephemeral key; nil for static RSA
 	request *wire.CertificateRequest12
 	master  []byte
+	prf     *keyschedule.Master12 // the PRF keyed with master
 	sh      *wire.ServerHello
 }
 
@@ -268,6 +269,7 @@ func (s *server12WaitClientKeyExchange) handle(msg []byte) (state, error) {
 	}
 	hs.transcript.Write(msg)
 	s.master = hs.masterSecret12(s.suite, preMaster)
+	s.prf = keyschedule.NewMaster12(s.suite.Hash, s.master)
 	if len(hs.result.PeerCertificates) > 0 {
 		return &server12WaitCertificateVerify{s.server12}, nil
 	}
@@ -335,7 +337,7 @@ func (s *server12WaitCertificateVerify) handle(msg []byte) (state, error) {
 }
 
 func (s *server12) expectCCS() (state, error) {
-	clientKeys, serverKeys, err := keys12(s.suite, s.master, s.shared.result.ClientRandom, s.shared.result.ServerRandom)
+	clientKeys, serverKeys, err := keys12(s.suite, s.prf, s.shared.result.ClientRandom, s.shared.result.ServerRandom)
 	if err != nil {
 		return nil, err
 	}
@@ -368,7 +370,7 @@ func (s *server12WaitFinished) name() string { return "server12WaitFinished" }
 
 func (s *server12WaitFinished) handle(msg []byte) (state, error) {
 	hs := s.shared
-	if err := hs.receiveFinished12(s.suite, s.master, true, msg); err != nil {
+	if err := hs.receiveFinished12(s.prf, true, msg); err != nil {
 		return nil, err
 	}
 	if s.resumed {
@@ -388,6 +390,6 @@ func (s *server12) sendFinished(serverKeys *record.Protector) {
 	hs := s.shared
 	hs.act(Action{Kind: ActSendCCS})
 	hs.act(Action{Kind: ActWriteKeys, Keys: serverKeys})
-	hs.send((&wire.Finished{VerifyData: keyschedule.Finished12(s.suite.Hash, s.master, false, hs.transcript.Sum())}).Marshal())
+	hs.send((&wire.Finished{VerifyData: s.prf.Finished12(false, hs.transcript.Sum())}).Marshal())
 	hs.act(Action{Kind: ActFlush})
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/hushtls/hush/internal/alert"
+	"github.com/hushtls/hush/internal/keyschedule"
 	"github.com/hushtls/hush/internal/wire"
 	"github.com/hushtls/hush/suites"
 )
@@ -94,11 +95,11 @@ func (hs *shared) resume12(ch *wire.ClientHello, sess *SessionState, secureReneg
 	hs.transcript.SetHash(suite.Hash)
 	hs.transcript.Write(ch.Raw)
 	hs.send(sh.Marshal())
-	st := &server12{shared: hs, ch: ch, suite: suite, master: sess.Secret, sh: sh}
+	st := &server12{shared: hs, ch: ch, suite: suite, master: sess.Secret, prf: keyschedule.NewMaster12(suite.Hash, sess.Secret), sh: sh}
 	if err := st.saveSession(); err != nil {
 		return nil, err
 	}
-	clientKeys, serverKeys, err := keys12(suite, sess.Secret, res.ClientRandom, res.ServerRandom)
+	clientKeys, serverKeys, err := keys12(suite, st.prf, res.ClientRandom, res.ServerRandom)
 	if err != nil {
 		return nil, err
 	}
