@@ -249,9 +249,12 @@ func (c *Config) derive() (*derivedConfig, error) {
 		curves:           unsafe.SliceData(c.CurvePreferences),
 		nCurves:          len(c.CurvePreferences),
 		signatureSchemes: schemesToUint16(c.SignatureSchemes),
-		sealTicket:       c.sealTicket,
-		openTicket:       c.openTicket,
 	}
+	// The keyring pointer never changes once created; binding it here
+	// spares every ticket the global lock of c.keyring().
+	kr := c.keyring()
+	d.sealTicket = func(state []byte) ([]byte, error) { return c.sealTicket(kr, state) }
+	d.openTicket = func(ticket []byte) ([]byte, bool) { return c.openTicket(kr, ticket) }
 	if len(c.CurvePreferences) > 0 {
 		d.curvePreferences = make([]uint16, len(c.CurvePreferences))
 		for i, g := range c.CurvePreferences {

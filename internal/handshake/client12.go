@@ -340,7 +340,7 @@ func (c *client12) sendFinished(clientKeys *record.Protector) {
 	hs := c.shared
 	hs.act(Action{Kind: ActSendCCS})
 	hs.act(Action{Kind: ActWriteKeys, Keys: clientKeys})
-	hs.send((&wire.Finished{VerifyData: c.prf.Finished12(true, hs.transcript.Sum())}).Marshal())
+	hs.send((&wire.Finished{VerifyData: c.prf.Finished12(true, hs.transcript.SumTemp())}).Marshal())
 	hs.act(Action{Kind: ActFlush})
 }
 

@@ -38,11 +38,21 @@ func keys12(suite *suites.Suite, prf *keyschedule.Master12, clientRandom, server
 // masterSecret12 computes the extended master secret (RFC 7627, Section 4)
 // from the transcript through ClientKeyExchange.
 func (hs *shared) masterSecret12(suite *suites.Suite, preMaster []byte) []byte {
-	master := keyschedule.ExtendedMasterSecret12(suite.Hash, preMaster, hs.transcript.Sum())
+	master := keyschedule.ExtendedMasterSecret12(suite.Hash, preMaster, hs.transcript.SumTemp())
 	hs.result.MasterSecret = master
 	hs.result.ExtendedMasterSecret = true
 	hs.keyLog("CLIENT_RANDOM", master)
 	return master
+}
+
+// enablesSuite12 reports whether suitesFor(VersionTLS12) would list id,
+// without building the list.
+func (p *Params) enablesSuite12(id uint16) bool {
+	if !slices.Contains(p.cipherSuites(), id) {
+		return false
+	}
+	s, ok := suites.Lookup(id)
+	return ok && s.Version == wire.VersionTLS12 && (s.KeyExchange != suites.KeyExchangeRSA || p.EnableRSAKex)
 }
 
 // keyFitsSuite reports whether a certificate key can serve a TLS 1.2 suite's
@@ -147,7 +157,7 @@ func (hs *shared) receiveFinished12(prf *keyschedule.Master12, fromClient bool, 
 	if err := expectType(msg, wire.TypeFinished); err != nil {
 		return err
 	}
-	if err := checkFinished12(prf, fromClient, hs.transcript.Sum(), msg); err != nil {
+	if err := checkFinished12(prf, fromClient, hs.transcript.SumTemp(), msg); err != nil {
 		return err
 	}
 	hs.transcript.Write(msg)

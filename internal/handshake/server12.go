@@ -63,6 +63,15 @@ func (hs *shared) serverHello12(ch *wire.ClientHello) (state, error) {
 	if sess := hs.findSession12(ch); sess != nil {
 		return hs.resume12(ch, sess, secureReneg)
 	}
+	return hs.fullHandshake12(ch, secureReneg)
+}
+
+// fullHandshake12 sends ServerHello through ServerHelloDone for a
+// ClientHello that resumes nothing. It is apart from serverHello12 so that
+// its large stack frame is not on the path of a resumption, which would
+// otherwise make every resuming server goroutine grow its stack once more.
+func (hs *shared) fullHandshake12(ch *wire.ClientHello, secureReneg bool) (state, error) {
+	p := hs.p
 	cert, err := hs.chooseCertificate(ch, wire.VersionTLS12)
 	if err != nil {
 		return nil, err
@@ -390,6 +399,6 @@ func (s *server12) sendFinished(serverKeys *record.Protector) {
 	hs := s.shared
 	hs.act(Action{Kind: ActSendCCS})
 	hs.act(Action{Kind: ActWriteKeys, Keys: serverKeys})
-	hs.send((&wire.Finished{VerifyData: s.prf.Finished12(false, hs.transcript.Sum())}).Marshal())
+	hs.send((&wire.Finished{VerifyData: s.prf.Finished12(false, hs.transcript.SumTemp())}).Marshal())
 	hs.act(Action{Kind: ActFlush})
 }

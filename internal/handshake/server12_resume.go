@@ -7,7 +7,6 @@ import (
 	"github.com/hushtls/hush/internal/alert"
 	"github.com/hushtls/hush/internal/keyschedule"
 	"github.com/hushtls/hush/internal/wire"
-	"github.com/hushtls/hush/suites"
 )
 
 // findSession12 looks up the session a TLS 1.2 ClientHello asks to resume:
@@ -44,7 +43,7 @@ func (hs *shared) findSession12(ch *wire.ClientHello) *SessionState {
 	case err != nil, sess.Version != wire.VersionTLS12, sess.Expired(now), !sess.leafValid(now):
 		return nil
 	case !slices.Contains(ch.CipherSuites, sess.Suite),
-		!slices.ContainsFunc(p.suitesFor(wire.VersionTLS12), func(s *suites.Suite) bool { return s.ID == sess.Suite }):
+		!p.enablesSuite12(sess.Suite):
 		return nil
 	case sess.ServerName != ch.ServerName, sess.ALPN != alpn:
 		return nil
