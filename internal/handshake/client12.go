@@ -352,6 +352,7 @@ type client12WaitCCS struct {
 	clientKeys *record.Protector // abbreviated handshake: sent after the server's Finished
 	resumed    bool
 	ticket     *wire.NewSessionTicket12
+	next       client12WaitFinished // the state after the CCS, without an allocation of its own
 }
 
 func (s *client12WaitCCS) name() string { return "client12WaitCCS" }
@@ -376,7 +377,8 @@ func (s *client12WaitCCS) handleCCS() (state, error) {
 		return nil, alert.New(alert.UnexpectedMessage, "ChangeCipherSpec without the NewSessionTicket the server announced")
 	}
 	s.shared.act(Action{Kind: ActReadKeys, Keys: s.serverKeys})
-	return &client12WaitFinished{s}, nil
+	s.next = client12WaitFinished{s}
+	return &s.next, nil
 }
 
 // client12WaitFinished verifies the server's Finished.

@@ -358,6 +358,7 @@ type server12WaitCCS struct {
 	*server12
 	clientKeys, serverKeys *record.Protector
 	resumed                bool
+	next                   server12WaitFinished // the state after the CCS, without an allocation of its own
 }
 
 func (s *server12WaitCCS) name() string { return "server12WaitCCS" }
@@ -368,7 +369,8 @@ func (s *server12WaitCCS) handle(msg []byte) (state, error) {
 
 func (s *server12WaitCCS) handleCCS() (state, error) {
 	s.shared.act(Action{Kind: ActReadKeys, Keys: s.clientKeys})
-	return &server12WaitFinished{s}, nil
+	s.next = server12WaitFinished{s}
+	return &s.next, nil
 }
 
 // server12WaitFinished verifies the client's Finished and answers with its

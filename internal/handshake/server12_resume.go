@@ -81,7 +81,11 @@ func (hs *shared) resume12(ch *wire.ClientHello, sess *SessionState, secureReneg
 	res.MasterSecret = sess.Secret
 	res.ExtendedMasterSecret = true
 	hs.keyLog("CLIENT_RANDOM", sess.Secret)
-	sh := &wire.ServerHello{
+	// The states of the abbreviated handshake are allocated together,
+	// built in place (a composite literal per part would be assembled on
+	// the stack first, and this frame is on the deepest path of a resuming
+	// server).
+	r := &resumed12{sh: wire.ServerHello{
 		LegacyVersion:                wire.VersionTLS12,
 		Random:                       random,
 		LegacySessionIDEcho:          ch.LegacySessionID,
@@ -90,11 +94,14 @@ func (hs *shared) resume12(ch *wire.ClientHello, sess *SessionState, secureReneg
 		ExtendedMasterSecret:         true,
 		ALPNProtocol:                 sess.ALPN,
 		TicketSupported:              ch.TicketSupported && p.ticketsEnabled(),
-	}
+	}}
+	sh := &r.sh
 	hs.transcript.SetHash(suite.Hash)
 	hs.transcript.Write(ch.Raw)
 	hs.send(sh.Marshal())
-	st := &server12{shared: hs, ch: ch, suite: suite, master: sess.Secret, prf: keyschedule.NewMaster12(suite.Hash, sess.Secret), sh: sh}
+	st := &r.st
+	st.shared, st.ch, st.suite, st.sh = hs, ch, suite, sh
+	st.master, st.prf = sess.Secret, keyschedule.NewMaster12(suite.Hash, sess.Secret)
 	if err := st.saveSession(); err != nil {
 		return nil, err
 	}
@@ -103,7 +110,17 @@ func (hs *shared) resume12(ch *wire.ClientHello, sess *SessionState, secureReneg
 		return nil, err
 	}
 	st.sendFinished(serverKeys)
-	return &server12WaitCCS{server12: st, clientKeys: clientKeys, serverKeys: serverKeys, resumed: true}, nil
+	ccs := &r.ccs
+	ccs.server12, ccs.clientKeys, ccs.serverKeys, ccs.resumed = st, clientKeys, serverKeys, true
+	return &r.ccs, nil
+}
+
+// resumed12 holds the server states of an abbreviated handshake, which
+// live exactly as long as one another.
+type resumed12 struct {
+	sh  wire.ServerHello
+	st  server12
+	ccs server12WaitCCS
 }
 
 // saveSession sends the NewSessionTicket the ServerHello announced (RFC
