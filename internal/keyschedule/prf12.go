@@ -43,11 +43,14 @@ func pHash(m hash.Hash, dst []byte, n int, label string, seed1, seed2 []byte) []
 	m.Reset()
 	m.Write(labelSeed)
 	a := m.Sum(s.block[:0]) // A(1)
-	for len(dst)-start < n {
+	for {
 		m.Reset()
 		m.Write(a)
 		m.Write(labelSeed)
 		dst = m.Sum(dst)
+		if len(dst)-start >= n {
+			break // A(i+1) would not be used
+		}
 		m.Reset()
 		m.Write(a)
 		a = m.Sum(a[:0])
