@@ -115,7 +115,9 @@ func (hs *shared) fullHandshake12(ch *wire.ClientHello, secureReneg bool) (state
 	res.ServerRandom = random
 	res.ALPN = alpn
 	res.ServerName = ch.ServerName
-	sh := &wire.ServerHello{
+	// The ServerHello and the states after it are allocated together
+	// (built in place: see resume12).
+	f := &full12{sh: wire.ServerHello{
 		LegacyVersion:                wire.VersionTLS12,
 		Random:                       random,
 		CipherSuite:                  suite.ID,
@@ -128,7 +130,8 @@ func (hs *shared) fullHandshake12(ch *wire.ClientHello, secureReneg bool) (state
 		// RFC 6066, Section 8 and RFC 6962, Section 3.3: staple what the
 		// client asked for and the certificate has.
 		OCSPStapling: ch.OCSPStapling && len(cert.OCSPStaple) > 0,
-	}
+	}}
+	sh := &f.sh
 	if ch.SCTs {
 		sh.SCTs = cert.SCTs
 	}
@@ -139,7 +142,7 @@ func (hs *shared) fullHandshake12(ch *wire.ClientHello, secureReneg bool) (state
 		}
 	}
 	if suite.KeyExchange != suites.KeyExchangeRSA && ch.SupportedPoints != nil {
-		sh.SupportedPoints = []uint8{0}
+		sh.SupportedPoints = f.points[:] // uncompressed (0) only
 	}
 	if p.ClientAuth != NoClientCert {
 		hs.transcript.Retain() // the client's CertificateVerify signs the messages
@@ -152,7 +155,8 @@ func (hs *shared) fullHandshake12(ch *wire.ClientHello, secureReneg bool) (state
 		hs.send((&wire.CertificateStatus{Response: cert.OCSPStaple}).Marshal())
 	}
 
-	st := &server12{shared: hs, ch: ch, suite: suite, cert: cert, sh: sh}
+	st := &f.st
+	st.shared, st.ch, st.suite, st.cert, st.sh = hs, ch, suite, cert, sh
 	if suite.KeyExchange != suites.KeyExchangeRSA {
 		if err := st.sendServerKeyExchange(group); err != nil {
 			return nil, err
@@ -173,7 +177,17 @@ func (hs *shared) fullHandshake12(ch *wire.ClientHello, secureReneg bool) (state
 	if st.request != nil {
 		return &server12WaitCertificate{st}, nil
 	}
-	return &server12WaitClientKeyExchange{st}, nil
+	f.wait.server12 = st
+	return &f.wait, nil
+}
+
+// full12 holds the ServerHello and server states of a full TLS 1.2
+// handshake, which live as long as one another.
+type full12 struct {
+	sh     wire.ServerHello
+	points [1]uint8 // sh.SupportedPoints: uncompressed only
+	st     server12
+	wait   server12WaitClientKeyExchange
 }
 
 // chooseGroup12 picks the ECDHE group: the server's most preferred group
