@@ -24,7 +24,7 @@ type server12 struct {
 	key     *kex.PrivateKey // ECDHE ephemeral key; nil for static RSA
 	request *wire.CertificateRequest12
 	master  []byte
-	prf     *keyschedule.Master12 // the PRF keyed with master
+	prf     keyschedule.Master12 // the PRF keyed with master
 	sh      *wire.ServerHello
 }
 
@@ -292,7 +292,7 @@ func (s *server12WaitClientKeyExchange) handle(msg []byte) (state, error) {
 	}
 	hs.transcript.Write(msg)
 	s.master = hs.masterSecret12(s.suite, preMaster)
-	s.prf = keyschedule.NewMaster12(s.suite.Hash, s.master)
+	s.prf.Init(s.suite.Hash, s.master)
 	if len(hs.result.PeerCertificates) > 0 {
 		return &server12WaitCertificateVerify{s.server12}, nil
 	}
@@ -360,7 +360,7 @@ func (s *server12WaitCertificateVerify) handle(msg []byte) (state, error) {
 }
 
 func (s *server12) expectCCS() (state, error) {
-	clientKeys, serverKeys, err := keys12(s.suite, s.prf, s.shared.result.ClientRandom, s.shared.result.ServerRandom)
+	clientKeys, serverKeys, err := keys12(s.suite, &s.prf, s.shared.result.ClientRandom, s.shared.result.ServerRandom)
 	if err != nil {
 		return nil, err
 	}
@@ -395,7 +395,7 @@ func (s *server12WaitFinished) name() string { return "server12WaitFinished" }
 
 func (s *server12WaitFinished) handle(msg []byte) (state, error) {
 	hs := s.shared
-	if err := hs.receiveFinished12(s.prf, true, msg); err != nil {
+	if err := hs.receiveFinished12(&s.prf, true, msg); err != nil {
 		return nil, err
 	}
 	if s.resumed {

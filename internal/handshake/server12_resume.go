@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/hushtls/hush/internal/alert"
-	"github.com/hushtls/hush/internal/keyschedule"
 	"github.com/hushtls/hush/internal/wire"
 )
 
@@ -101,11 +100,12 @@ func (hs *shared) resume12(ch *wire.ClientHello, sess *SessionState, secureReneg
 	hs.send(sh.Marshal())
 	st := &r.st
 	st.shared, st.ch, st.suite, st.sh = hs, ch, suite, sh
-	st.master, st.prf = sess.Secret, keyschedule.NewMaster12(suite.Hash, sess.Secret)
+	st.master = sess.Secret
+	st.prf.Init(suite.Hash, sess.Secret)
 	if err := st.saveSession(); err != nil {
 		return nil, err
 	}
-	clientKeys, serverKeys, err := keys12(suite, st.prf, res.ClientRandom, res.ServerRandom)
+	clientKeys, serverKeys, err := keys12(suite, &st.prf, res.ClientRandom, res.ServerRandom)
 	if err != nil {
 		return nil, err
 	}
@@ -155,6 +155,10 @@ func (s *server12) saveSession() error {
 	}
 	if p.SessionCachePut != nil && len(s.sh.LegacySessionIDEcho) > 0 && !hs.result.DidResume {
 		p.SessionCachePut(s.sh.LegacySessionIDEcho, state)
+	} else {
+		// The plaintext state holds the master secret; once sealed (the
+		// ticket is a new slice) it is needed no more.
+		clear(state)
 	}
 	return nil
 }

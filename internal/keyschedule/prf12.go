@@ -80,7 +80,16 @@ type Master12 struct {
 
 // NewMaster12 keys the PRF with master for hash h.
 func NewMaster12(h crypto.Hash, master []byte) *Master12 {
-	return &Master12{h: h, m: hmac.New(h.New, master)}
+	k := new(Master12)
+	k.Init(h, master)
+	return k
+}
+
+// Init keys k, which may be a field of a larger struct (saving an
+// allocation), with master for hash h, replacing what it held.
+func (k *Master12) Init(h crypto.Hash, master []byte) {
+	clear(k.out[:])
+	k.h, k.m = h, hmac.New(h.New, master)
 }
 
 // Finished12 is Finished12 under this master secret: verify_data
