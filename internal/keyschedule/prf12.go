@@ -76,6 +76,9 @@ type Master12 struct {
 	// call. It fits the built-in suites' key blocks (two 32-byte keys and
 	// two 12-byte IVs at most) plus the excess of the last PRF block.
 	out [2*32 + 2*12 + maxHashSize]byte
+	// spill is a key block too long for out (a registered suite's), kept
+	// so that WipeKeyBlock clears it as well.
+	spill []byte
 }
 
 // NewMaster12 keys the PRF with master for hash h.
@@ -109,11 +112,18 @@ func (k *Master12) Finished12(client bool, handshakeHash []byte) []byte {
 // installed.
 func (k *Master12) KeyBlock12(clientRandom, serverRandom []byte, keyLen, ivLen int) (clientKey, serverKey, clientIV, serverIV []byte) {
 	b := pHash(k.m, k.out[:0], 2*keyLen+2*ivLen, "key expansion", serverRandom, clientRandom)
+	if cap(b) > len(k.out) {
+		k.spill = b[:cap(b)]
+	}
 	return splitKeyBlock(b, keyLen, ivLen)
 }
 
 // WipeKeyBlock clears the key block that KeyBlock12 returned.
-func (k *Master12) WipeKeyBlock() { clear(k.out[:]) }
+func (k *Master12) WipeKeyBlock() {
+	clear(k.out[:])
+	clear(k.spill)
+	k.spill = nil
+}
 
 // splitKeyBlock cuts a key block into client_write_key, server_write_key,
 // client_write_IV and server_write_IV.

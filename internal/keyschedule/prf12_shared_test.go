@@ -70,6 +70,9 @@ func TestMaster12MatchesPRF12(t *testing.T) {
 		check(t, "long client key", ck, wck)
 		check(t, "long server iv", siv, wsiv)
 		k.WipeKeyBlock()
+		if !bytes.Equal(ck, make([]byte, len(ck))) || !bytes.Equal(siv, make([]byte, len(siv))) {
+			t.Errorf("%v: long key block not wiped", h)
+		}
 		// Finished after a key block, and the key block again after a
 		// Finished: the shared HMAC carries nothing over.
 		for _, client := range []bool{true, false, true} {
