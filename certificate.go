@@ -19,7 +19,9 @@ type Certificate struct {
 	// *rsa.PrivateKey, ed25519.PrivateKey, or a hardware-backed signer.
 	PrivateKey crypto.PrivateKey
 	// Leaf is the parsed leaf; X509KeyPair sets it. When nil it is parsed
-	// at each handshake.
+	// once per Config for Config.Certificates (the Config must not change
+	// once in use), and at each handshake for a Certificate that
+	// GetCertificate returns.
 	Leaf *x509.Certificate
 	// OCSPStaple is sent to clients that ask for it.
 	OCSPStaple []byte

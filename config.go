@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/hushtls/hush/internal/alert"
 	"github.com/hushtls/hush/internal/handshake"
@@ -153,6 +155,12 @@ type Config struct {
 	HandshakeTimeout time.Duration
 
 	ticketKeys *ticketKeyring // shared by clones, created on first use
+
+	// derived is a *derivedHolder: what params computes from the fields
+	// alone, once per Config instead of once per connection. It is set
+	// once (derivedHolder) and only ever accessed atomically until then;
+	// clones start without it.
+	derived unsafe.Pointer
 }
 
 // Clone returns a shallow copy of c.
@@ -161,8 +169,110 @@ func (c *Config) Clone() *Config {
 		return nil
 	}
 	c.keyring() // clones share the ticket keys
+	// The holder must exist before the plain copy below reads the field: it
+	// is never written again, so that read cannot race with a handshake.
+	c.derivedHolder()
 	n := *c
+	n.derived = nil // the clone derives its own (its fields may change)
 	return &n
+}
+
+// derivedConfig is the part of a connection's handshake parameters that
+// depends only on the Config: the converted certificates (whose leaf
+// x509.ParseCertificate would otherwise parse at every handshake when
+// Certificate.Leaf is nil), the signature schemes, the curve preferences
+// and the ticket callbacks. It is immutable once built and shared by every
+// connection of its Config; the handshake only reads it.
+type derivedConfig struct {
+	// What it was derived from. A Config must not change once in use, but
+	// a copy of a Config (by value, not Clone) shares the holder and may
+	// then change its fields before its first use: an entry is used only
+	// by its own Config, and only while the slices it was derived from are
+	// still the Config's.
+	owner    *Config
+	certs    *Certificate
+	nCerts   int
+	schemes  *SignatureScheme
+	nSchemes int
+	curves   *CurveID
+	nCurves  int
+
+	certificates     []*handshake.Certificate
+	signatureSchemes []uint16
+	curvePreferences []uint16
+	sealTicket       func(state []byte) ([]byte, error)
+	openTicket       func(ticket []byte) ([]byte, bool)
+}
+
+// derivedHolder holds a Config's derivedConfig; it is shared by the
+// Config's connections (and by copies made by value).
+type derivedHolder struct {
+	p atomic.Pointer[derivedConfig]
+}
+
+// derivedHolder returns c's holder, creating it on first use.
+func (c *Config) derivedHolder() *derivedHolder {
+	if h := (*derivedHolder)(atomic.LoadPointer(&c.derived)); h != nil {
+		return h
+	}
+	h := new(derivedHolder)
+	if atomic.CompareAndSwapPointer(&c.derived, nil, unsafe.Pointer(h)) {
+		return h
+	}
+	return (*derivedHolder)(atomic.LoadPointer(&c.derived))
+}
+
+// matches reports whether d was derived from c as it is now.
+func (d *derivedConfig) matches(c *Config) bool {
+	return d.owner == c &&
+		d.certs == unsafe.SliceData(c.Certificates) && d.nCerts == len(c.Certificates) &&
+		d.schemes == unsafe.SliceData(c.SignatureSchemes) && d.nSchemes == len(c.SignatureSchemes) &&
+		d.curves == unsafe.SliceData(c.CurvePreferences) && d.nCurves == len(c.CurvePreferences)
+}
+
+// derive returns c's derivedConfig, computing it on the first call (or
+// when the slices it came from were replaced). A certificate that cannot
+// be converted fails every call, as it did per connection: failures are
+// not kept. Two connections starting at once may both compute it; one
+// result wins, and both are equal.
+func (c *Config) derive() (*derivedConfig, error) {
+	h := c.derivedHolder()
+	if d := h.p.Load(); d != nil && d.matches(c) {
+		return d, nil
+	}
+	d := &derivedConfig{
+		owner:            c,
+		certs:            unsafe.SliceData(c.Certificates),
+		nCerts:           len(c.Certificates),
+		schemes:          unsafe.SliceData(c.SignatureSchemes),
+		nSchemes:         len(c.SignatureSchemes),
+		curves:           unsafe.SliceData(c.CurvePreferences),
+		nCurves:          len(c.CurvePreferences),
+		signatureSchemes: schemesToUint16(c.SignatureSchemes),
+	}
+	// The keyring pointer never changes once created; binding it here
+	// spares every ticket the global lock of c.keyring().
+	kr := c.keyring()
+	d.sealTicket = func(state []byte) ([]byte, error) { return c.sealTicket(kr, state) }
+	d.openTicket = func(ticket []byte) ([]byte, bool) { return c.openTicket(kr, ticket) }
+	if len(c.CurvePreferences) > 0 {
+		d.curvePreferences = make([]uint16, len(c.CurvePreferences))
+		for i, g := range c.CurvePreferences {
+			d.curvePreferences[i] = uint16(g)
+		}
+	}
+	if len(c.Certificates) > 0 {
+		d.certificates = make([]*handshake.Certificate, len(c.Certificates))
+		for i := range c.Certificates {
+			hc, err := c.Certificates[i].internal()
+			if err != nil {
+				return nil, err
+			}
+			d.certificates[i] = hc
+		}
+	}
+	h.p.Store(d)
+	return d, nil
 }
 
 var keyLogMu sync.Mutex
@@ -192,6 +302,10 @@ var errNoCertificates = errors.New("hush: server Config has neither Certificates
 
 // params translates the public configuration into the handshake's.
 func (c *Config) params(isClient bool) (*handshake.Params, error) {
+	d, err := c.derive()
+	if err != nil {
+		return nil, err
+	}
 	p := &handshake.Params{
 		IsClient:               isClient,
 		Rand:                   c.Rand,
@@ -207,14 +321,16 @@ func (c *Config) params(isClient bool) (*handshake.Params, error) {
 		ClientAuth:             int(c.ClientAuth),
 		ClientCAs:              c.ClientCAs,
 		NextProtos:             c.NextProtos,
-		SignatureSchemes:       schemesToUint16(c.SignatureSchemes),
+		SignatureSchemes:       d.signatureSchemes,
+		CurvePreferences:       d.curvePreferences,
+		Certificates:           d.certificates,
 		SessionTicketsDisabled: c.SessionTicketsDisabled,
 		SessionCacheEnabled:    isClient && c.ClientSessionCache != nil,
 		AllowPSKWithoutECDHE:   c.AllowPSKWithoutECDHE,
 	}
 	if !isClient {
 		if !c.SessionTicketsDisabled {
-			p.SealTicket, p.OpenTicket = c.sealTicket, c.openTicket
+			p.SealTicket, p.OpenTicket = d.sealTicket, d.openTicket
 		}
 		if cache := c.ServerSessionCache; cache != nil {
 			p.SessionCacheGet = func(id []byte) ([]byte, bool) { return cache.Get(string(id)) }
@@ -225,16 +341,6 @@ func (c *Config) params(isClient bool) (*handshake.Params, error) {
 		p.VerifyPeerCertificate = func(raw [][]byte, chains [][]*x509.Certificate) error {
 			return chosenAlert(verify(raw, chains))
 		}
-	}
-	for _, g := range c.CurvePreferences {
-		p.CurvePreferences = append(p.CurvePreferences, uint16(g))
-	}
-	for i := range c.Certificates {
-		hc, err := c.Certificates[i].internal()
-		if err != nil {
-			return nil, err
-		}
-		p.Certificates = append(p.Certificates, hc)
 	}
 	if c.GetCertificate != nil {
 		get := c.GetCertificate

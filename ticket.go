@@ -97,12 +97,12 @@ func newTicketKey(raw [32]byte, created time.Time) ticketKey {
 
 // currentKeys returns the keys to use now, rotating automatic keys as time
 // passes: a new key every TicketKeyRotation, each kept for
-// TicketKeyLifetime.
-func (c *Config) currentKeys() ([]ticketKey, error) {
+// TicketKeyLifetime. kr is c's keyring (c.keyring()), which a handshake
+// takes from the Config's derived parameters instead of locking for it.
+func (c *Config) currentKeys(kr *ticketKeyring) ([]ticketKey, error) {
 	if c.TicketKeySource != nil {
 		return c.sourcedKeys()
 	}
-	kr := c.keyring()
 	now := c.now()
 	kr.mu.RLock()
 	if kr.manual || (len(kr.keys) > 0 && now.Sub(kr.keys[0].created) < c.rotation() && !now.Before(kr.keys[0].created)) {
@@ -111,7 +111,12 @@ func (c *Config) currentKeys() ([]ticketKey, error) {
 		return keys, nil
 	}
 	kr.mu.RUnlock()
+	return c.rotateKeys(kr, now)
+}
 
+// rotateKeys is the slow path of currentKeys, apart so that its frame is
+// not on the stack of every ticket sealed or opened.
+func (c *Config) rotateKeys(kr *ticketKeyring, now time.Time) ([]ticketKey, error) {
 	kr.mu.Lock()
 	defer kr.mu.Unlock()
 	if kr.manual {
@@ -184,9 +189,10 @@ func (c *Config) now() time.Time {
 // key name as additional data.
 const ticketOverhead = 16 + 12 + 16
 
-// sealTicket encrypts a session state under the current sealing key.
-func (c *Config) sealTicket(state []byte) ([]byte, error) {
-	keys, err := c.currentKeys()
+// sealTicket encrypts a session state under the current sealing key of
+// keyring kr (c's).
+func (c *Config) sealTicket(kr *ticketKeyring, state []byte) ([]byte, error) {
+	keys, err := c.currentKeys(kr)
 	if err != nil {
 		return nil, err
 	}
@@ -201,11 +207,11 @@ func (c *Config) sealTicket(state []byte) ([]byte, error) {
 
 // openTicket decrypts a ticket with whichever current key named it. Any
 // failure (unknown or rotated-out key, tampering) just means "no session".
-func (c *Config) openTicket(ticket []byte) ([]byte, bool) {
+func (c *Config) openTicket(kr *ticketKeyring, ticket []byte) ([]byte, bool) {
 	if len(ticket) < ticketOverhead {
 		return nil, false
 	}
-	keys, err := c.currentKeys()
+	keys, err := c.currentKeys(kr)
 	if err != nil {
 		return nil, false
 	}

@@ -25,6 +25,7 @@ type client12 struct {
 	request *wire.CertificateRequest12
 	ske     *wire.ServerKeyExchangeECDHE
 	master  []byte
+	prf     keyschedule.Master12 // the PRF keyed with master
 
 	gotStatus bool // the CertificateStatus arrived
 }
@@ -102,31 +103,40 @@ func (s *client13WaitServerHello) handleServerHello12(sh *wire.ServerHello) (sta
 	}
 	hs.transcript.SetHash(suite.Hash)
 	hs.transcript.Write(sh.Raw)
-	c := &client12{clientStart: s.clientStart, suite: suite, sh: sh}
 	if resumed {
-		return c.resume()
+		// The client and its next state, allocated together.
+		r := new(struct {
+			c   client12
+			ccs client12WaitCCS
+		})
+		r.c.clientStart, r.c.suite, r.c.sh = s.clientStart, suite, sh
+		return r.c.resume(&r.ccs)
 	}
+	c := &client12{clientStart: s.clientStart, suite: suite, sh: sh}
 	return &client12WaitCertificate{c}, nil
 }
 
 // resume starts the abbreviated handshake (RFC 5246, Section 7.3, Figure
 // 2): the server's [NewSessionTicket], ChangeCipherSpec and Finished come
 // first.
-func (c *client12) resume() (state, error) {
+// next is where the state after it is built.
+func (c *client12) resume(next *client12WaitCCS) (state, error) {
 	hs := c.shared
 	sess := c.session12
 	if err := hs.adoptSession(sess); err != nil {
 		return nil, err
 	}
 	c.master = sess.Secret
+	c.prf.Init(c.suite.Hash, c.master)
 	hs.result.MasterSecret = sess.Secret
 	hs.result.ExtendedMasterSecret = true
 	hs.keyLog("CLIENT_RANDOM", sess.Secret)
-	clientKeys, serverKeys, err := keys12(c.suite, c.master, hs.result.ClientRandom, hs.result.ServerRandom)
+	clientKeys, serverKeys, err := keys12(c.suite, &c.prf, hs.result.ClientRandom, hs.result.ServerRandom)
 	if err != nil {
 		return nil, err
 	}
-	return &client12WaitCCS{client12: c, serverKeys: serverKeys, clientKeys: clientKeys, resumed: true}, nil
+	next.client12, next.serverKeys, next.clientKeys, next.resumed = c, serverKeys, clientKeys, true
+	return next, nil
 }
 
 // newSession12 is the session the client stores after a TLS 1.2 handshake.
@@ -314,6 +324,7 @@ func (s *client12WaitCertRequestOrDone) sendClientFlight() (state, error) {
 	hs.send(cke.Marshal())
 	master := hs.masterSecret12(s.suite, preMaster)
 	s.master = master
+	s.prf.Init(s.suite.Hash, master)
 
 	if chosen != nil {
 		signature, err := sig.Sign(chosen.Key, scheme, hs.rand(), hs.transcript.Messages())
@@ -324,7 +335,7 @@ func (s *client12WaitCertRequestOrDone) sendClientFlight() (state, error) {
 		hs.result.ClientSignatureScheme = scheme
 	}
 
-	clientKeys, serverKeys, err := keys12(s.suite, master, hs.result.ClientRandom, hs.result.ServerRandom)
+	clientKeys, serverKeys, err := keys12(s.suite, &s.prf, hs.result.ClientRandom, hs.result.ServerRandom)
 	if err != nil {
 		return nil, err
 	}
@@ -337,7 +348,7 @@ func (c *client12) sendFinished(clientKeys *record.Protector) {
 	hs := c.shared
 	hs.act(Action{Kind: ActSendCCS})
 	hs.act(Action{Kind: ActWriteKeys, Keys: clientKeys})
-	hs.send((&wire.Finished{VerifyData: keyschedule.Finished12(c.suite.Hash, c.master, true, hs.transcript.Sum())}).Marshal())
+	hs.send((&wire.Finished{VerifyData: c.prf.Finished12(true, hs.transcript.SumTemp())}).Marshal())
 	hs.act(Action{Kind: ActFlush})
 }
 
@@ -349,6 +360,7 @@ type client12WaitCCS struct {
 	clientKeys *record.Protector // abbreviated handshake: sent after the server's Finished
 	resumed    bool
 	ticket     *wire.NewSessionTicket12
+	next       client12WaitFinished // the state after the CCS, without an allocation of its own
 }
 
 func (s *client12WaitCCS) name() string { return "client12WaitCCS" }
@@ -373,7 +385,8 @@ func (s *client12WaitCCS) handleCCS() (state, error) {
 		return nil, alert.New(alert.UnexpectedMessage, "ChangeCipherSpec without the NewSessionTicket the server announced")
 	}
 	s.shared.act(Action{Kind: ActReadKeys, Keys: s.serverKeys})
-	return &client12WaitFinished{s}, nil
+	s.next = client12WaitFinished{s}
+	return &s.next, nil
 }
 
 // client12WaitFinished verifies the server's Finished.
@@ -383,7 +396,7 @@ func (s *client12WaitFinished) name() string { return "client12WaitFinished" }
 
 func (s *client12WaitFinished) handle(msg []byte) (state, error) {
 	hs := s.shared
-	if err := hs.receiveFinished12(s.suite, s.master, false, msg); err != nil {
+	if err := hs.receiveFinished12(&s.prf, false, msg); err != nil {
 		return nil, err
 	}
 	var ticket []byte

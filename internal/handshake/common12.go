@@ -21,9 +21,11 @@ import (
 var downgradeTLS12 = []byte{0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44, 0x01}
 
 // keys12 derives the TLS 1.2 record protection of both directions from
-// the master secret (RFC 5246, Section 6.3).
-func keys12(suite *suites.Suite, master, clientRandom, serverRandom []byte) (client, server *record.Protector, err error) {
-	ck, sk, civ, siv := keyschedule.KeyBlock12(suite.Hash, master, clientRandom, serverRandom, suite.KeyLen, suite.IVLen)
+// the master secret (RFC 5246, Section 6.3). The key block is wiped once
+// the Protectors hold their copies of the keys.
+func keys12(suite *suites.Suite, prf *keyschedule.Master12, clientRandom, serverRandom []byte) (client, server *record.Protector, err error) {
+	defer prf.WipeKeyBlock()
+	ck, sk, civ, siv := prf.KeyBlock12(clientRandom, serverRandom, suite.KeyLen, suite.IVLen)
 	if client, err = record.NewTLS12(suite, ck, civ); err != nil {
 		return nil, nil, alert.Wrap(alert.InternalError, err)
 	}
@@ -36,11 +38,21 @@ func keys12(suite *suites.Suite, master, clientRandom, serverRandom []byte) (cli
 // masterSecret12 computes the extended master secret (RFC 7627, Section 4)
 // from the transcript through ClientKeyExchange.
 func (hs *shared) masterSecret12(suite *suites.Suite, preMaster []byte) []byte {
-	master := keyschedule.ExtendedMasterSecret12(suite.Hash, preMaster, hs.transcript.Sum())
+	master := keyschedule.ExtendedMasterSecret12(suite.Hash, preMaster, hs.transcript.SumTemp())
 	hs.result.MasterSecret = master
 	hs.result.ExtendedMasterSecret = true
 	hs.keyLog("CLIENT_RANDOM", master)
 	return master
+}
+
+// enablesSuite12 reports whether suitesFor(VersionTLS12) would list id,
+// without building the list.
+func (p *Params) enablesSuite12(id uint16) bool {
+	if !slices.Contains(p.cipherSuites(), id) {
+		return false
+	}
+	s, ok := suites.Lookup(id)
+	return ok && s.Version == wire.VersionTLS12 && (s.KeyExchange != suites.KeyExchangeRSA || p.EnableRSAKex)
 }
 
 // keyFitsSuite reports whether a certificate key can serve a TLS 1.2 suite's
@@ -75,12 +87,12 @@ func signedParams12(clientRandom, serverRandom, params []byte) []byte {
 
 // checkFinished12 verifies a TLS 1.2 Finished in constant time
 // (RFC 5246, Section 7.4.9).
-func checkFinished12(suite *suites.Suite, master []byte, fromClient bool, th []byte, msg []byte) error {
+func checkFinished12(prf *keyschedule.Master12, fromClient bool, th []byte, msg []byte) error {
 	fin, err := wire.ParseFinished(msg)
 	if err != nil {
 		return err
 	}
-	want := keyschedule.Finished12(suite.Hash, master, fromClient, th)
+	want := prf.Finished12(fromClient, th)
 	if len(fin.VerifyData) != len(want) {
 		return alert.New(alert.DecodeError, "Finished of %d bytes, want %d", len(fin.VerifyData), len(want))
 	}
@@ -141,11 +153,11 @@ func certTypeRequested(pub any, types []uint8) bool {
 
 // receiveFinished12 takes the peer's TLS 1.2 Finished: it must verify over
 // the transcript so far, then joins it, and the VerifyConnection hook runs.
-func (hs *shared) receiveFinished12(suite *suites.Suite, master []byte, fromClient bool, msg []byte) error {
+func (hs *shared) receiveFinished12(prf *keyschedule.Master12, fromClient bool, msg []byte) error {
 	if err := expectType(msg, wire.TypeFinished); err != nil {
 		return err
 	}
-	if err := checkFinished12(suite, master, fromClient, hs.transcript.Sum(), msg); err != nil {
+	if err := checkFinished12(prf, fromClient, hs.transcript.SumTemp(), msg); err != nil {
 		return err
 	}
 	hs.transcript.Write(msg)

@@ -24,6 +24,7 @@ type server12 struct {
 	key     *kex.PrivateKey // ECDHE ephemeral key; nil for static RSA
 	request *wire.CertificateRequest12
 	master  []byte
+	prf     keyschedule.Master12 // the PRF keyed with master
 	sh      *wire.ServerHello
 }
 
@@ -62,6 +63,15 @@ func (hs *shared) serverHello12(ch *wire.ClientHello) (state, error) {
 	if sess := hs.findSession12(ch); sess != nil {
 		return hs.resume12(ch, sess, secureReneg)
 	}
+	return hs.fullHandshake12(ch, secureReneg)
+}
+
+// fullHandshake12 sends ServerHello through ServerHelloDone for a
+// ClientHello that resumes nothing. It is apart from serverHello12 so that
+// its large stack frame is not on the path of a resumption, which would
+// otherwise make every resuming server goroutine grow its stack once more.
+func (hs *shared) fullHandshake12(ch *wire.ClientHello, secureReneg bool) (state, error) {
+	p := hs.p
 	cert, err := hs.chooseCertificate(ch, wire.VersionTLS12)
 	if err != nil {
 		return nil, err
@@ -105,7 +115,9 @@ func (hs *shared) serverHello12(ch *wire.ClientHello) (state, error) {
 	res.ServerRandom = random
 	res.ALPN = alpn
 	res.ServerName = ch.ServerName
-	sh := &wire.ServerHello{
+	// The ServerHello and the states after it are allocated together
+	// (built in place: see resume12).
+	f := &full12{sh: wire.ServerHello{
 		LegacyVersion:                wire.VersionTLS12,
 		Random:                       random,
 		CipherSuite:                  suite.ID,
@@ -118,7 +130,8 @@ func (hs *shared) serverHello12(ch *wire.ClientHello) (state, error) {
 		// RFC 6066, Section 8 and RFC 6962, Section 3.3: staple what the
 		// client asked for and the certificate has.
 		OCSPStapling: ch.OCSPStapling && len(cert.OCSPStaple) > 0,
-	}
+	}}
+	sh := &f.sh
 	if ch.SCTs {
 		sh.SCTs = cert.SCTs
 	}
@@ -129,7 +142,7 @@ func (hs *shared) serverHello12(ch *wire.ClientHello) (state, error) {
 		}
 	}
 	if suite.KeyExchange != suites.KeyExchangeRSA && ch.SupportedPoints != nil {
-		sh.SupportedPoints = []uint8{0}
+		sh.SupportedPoints = f.points[:] // uncompressed (0) only
 	}
 	if p.ClientAuth != NoClientCert {
 		hs.transcript.Retain() // the client's CertificateVerify signs the messages
@@ -142,7 +155,8 @@ func (hs *shared) serverHello12(ch *wire.ClientHello) (state, error) {
 		hs.send((&wire.CertificateStatus{Response: cert.OCSPStaple}).Marshal())
 	}
 
-	st := &server12{shared: hs, ch: ch, suite: suite, cert: cert, sh: sh}
+	st := &f.st
+	st.shared, st.ch, st.suite, st.cert, st.sh = hs, ch, suite, cert, sh
 	if suite.KeyExchange != suites.KeyExchangeRSA {
 		if err := st.sendServerKeyExchange(group); err != nil {
 			return nil, err
@@ -163,7 +177,17 @@ func (hs *shared) serverHello12(ch *wire.ClientHello) (state, error) {
 	if st.request != nil {
 		return &server12WaitCertificate{st}, nil
 	}
-	return &server12WaitClientKeyExchange{st}, nil
+	f.wait.server12 = st
+	return &f.wait, nil
+}
+
+// full12 holds the ServerHello and server states of a full TLS 1.2
+// handshake, which live as long as one another.
+type full12 struct {
+	sh     wire.ServerHello
+	points [1]uint8 // sh.SupportedPoints: uncompressed only
+	st     server12
+	wait   server12WaitClientKeyExchange
 }
 
 // chooseGroup12 picks the ECDHE group: the server's most preferred group
@@ -268,6 +292,7 @@ func (s *server12WaitClientKeyExchange) handle(msg []byte) (state, error) {
 	}
 	hs.transcript.Write(msg)
 	s.master = hs.masterSecret12(s.suite, preMaster)
+	s.prf.Init(s.suite.Hash, s.master)
 	if len(hs.result.PeerCertificates) > 0 {
 		return &server12WaitCertificateVerify{s.server12}, nil
 	}
@@ -335,7 +360,7 @@ func (s *server12WaitCertificateVerify) handle(msg []byte) (state, error) {
 }
 
 func (s *server12) expectCCS() (state, error) {
-	clientKeys, serverKeys, err := keys12(s.suite, s.master, s.shared.result.ClientRandom, s.shared.result.ServerRandom)
+	clientKeys, serverKeys, err := keys12(s.suite, &s.prf, s.shared.result.ClientRandom, s.shared.result.ServerRandom)
 	if err != nil {
 		return nil, err
 	}
@@ -347,6 +372,7 @@ type server12WaitCCS struct {
 	*server12
 	clientKeys, serverKeys *record.Protector
 	resumed                bool
+	next                   server12WaitFinished // the state after the CCS, without an allocation of its own
 }
 
 func (s *server12WaitCCS) name() string { return "server12WaitCCS" }
@@ -357,7 +383,8 @@ func (s *server12WaitCCS) handle(msg []byte) (state, error) {
 
 func (s *server12WaitCCS) handleCCS() (state, error) {
 	s.shared.act(Action{Kind: ActReadKeys, Keys: s.clientKeys})
-	return &server12WaitFinished{s}, nil
+	s.next = server12WaitFinished{s}
+	return &s.next, nil
 }
 
 // server12WaitFinished verifies the client's Finished and answers with its
@@ -368,7 +395,7 @@ func (s *server12WaitFinished) name() string { return "server12WaitFinished" }
 
 func (s *server12WaitFinished) handle(msg []byte) (state, error) {
 	hs := s.shared
-	if err := hs.receiveFinished12(s.suite, s.master, true, msg); err != nil {
+	if err := hs.receiveFinished12(&s.prf, true, msg); err != nil {
 		return nil, err
 	}
 	if s.resumed {
@@ -388,6 +415,6 @@ func (s *server12) sendFinished(serverKeys *record.Protector) {
 	hs := s.shared
 	hs.act(Action{Kind: ActSendCCS})
 	hs.act(Action{Kind: ActWriteKeys, Keys: serverKeys})
-	hs.send((&wire.Finished{VerifyData: keyschedule.Finished12(s.suite.Hash, s.master, false, hs.transcript.Sum())}).Marshal())
+	hs.send((&wire.Finished{VerifyData: s.prf.Finished12(false, hs.transcript.SumTemp())}).Marshal())
 	hs.act(Action{Kind: ActFlush})
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/hushtls/hush/internal/alert"
 	"github.com/hushtls/hush/internal/wire"
-	"github.com/hushtls/hush/suites"
 )
 
 // findSession12 looks up the session a TLS 1.2 ClientHello asks to resume:
@@ -43,7 +42,7 @@ func (hs *shared) findSession12(ch *wire.ClientHello) *SessionState {
 	case err != nil, sess.Version != wire.VersionTLS12, sess.Expired(now), !sess.leafValid(now):
 		return nil
 	case !slices.Contains(ch.CipherSuites, sess.Suite),
-		!slices.ContainsFunc(p.suitesFor(wire.VersionTLS12), func(s *suites.Suite) bool { return s.ID == sess.Suite }):
+		!p.enablesSuite12(sess.Suite):
 		return nil
 	case sess.ServerName != ch.ServerName, sess.ALPN != alpn:
 		return nil
@@ -81,7 +80,11 @@ func (hs *shared) resume12(ch *wire.ClientHello, sess *SessionState, secureReneg
 	res.MasterSecret = sess.Secret
 	res.ExtendedMasterSecret = true
 	hs.keyLog("CLIENT_RANDOM", sess.Secret)
-	sh := &wire.ServerHello{
+	// The states of the abbreviated handshake are allocated together,
+	// built in place (a composite literal per part would be assembled on
+	// the stack first, and this frame is on the deepest path of a resuming
+	// server).
+	r := &resumed12{sh: wire.ServerHello{
 		LegacyVersion:                wire.VersionTLS12,
 		Random:                       random,
 		LegacySessionIDEcho:          ch.LegacySessionID,
@@ -90,20 +93,34 @@ func (hs *shared) resume12(ch *wire.ClientHello, sess *SessionState, secureReneg
 		ExtendedMasterSecret:         true,
 		ALPNProtocol:                 sess.ALPN,
 		TicketSupported:              ch.TicketSupported && p.ticketsEnabled(),
-	}
+	}}
+	sh := &r.sh
 	hs.transcript.SetHash(suite.Hash)
 	hs.transcript.Write(ch.Raw)
 	hs.send(sh.Marshal())
-	st := &server12{shared: hs, ch: ch, suite: suite, master: sess.Secret, sh: sh}
+	st := &r.st
+	st.shared, st.ch, st.suite, st.sh = hs, ch, suite, sh
+	st.master = sess.Secret
+	st.prf.Init(suite.Hash, sess.Secret)
 	if err := st.saveSession(); err != nil {
 		return nil, err
 	}
-	clientKeys, serverKeys, err := keys12(suite, sess.Secret, res.ClientRandom, res.ServerRandom)
+	clientKeys, serverKeys, err := keys12(suite, &st.prf, res.ClientRandom, res.ServerRandom)
 	if err != nil {
 		return nil, err
 	}
 	st.sendFinished(serverKeys)
-	return &server12WaitCCS{server12: st, clientKeys: clientKeys, serverKeys: serverKeys, resumed: true}, nil
+	ccs := &r.ccs
+	ccs.server12, ccs.clientKeys, ccs.serverKeys, ccs.resumed = st, clientKeys, serverKeys, true
+	return &r.ccs, nil
+}
+
+// resumed12 holds the server states of an abbreviated handshake, which
+// live exactly as long as one another.
+type resumed12 struct {
+	sh  wire.ServerHello
+	st  server12
+	ccs server12WaitCCS
 }
 
 // saveSession sends the NewSessionTicket the ServerHello announced (RFC
@@ -138,6 +155,10 @@ func (s *server12) saveSession() error {
 	}
 	if p.SessionCachePut != nil && len(s.sh.LegacySessionIDEcho) > 0 && !hs.result.DidResume {
 		p.SessionCachePut(s.sh.LegacySessionIDEcho, state)
+	} else {
+		// The plaintext state holds the master secret; once sealed (the
+		// ticket is a new slice) it is needed no more.
+		clear(state)
 	}
 	return nil
 }

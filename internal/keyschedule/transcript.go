@@ -15,6 +15,7 @@ type Transcript struct {
 	buffer []byte    // messages before SetHash
 	retain bool      // keep every message in kept
 	kept   []byte
+	sum    [maxHashSize]byte // SumTemp's result
 }
 
 // NewTranscript returns an empty transcript whose hash is not known yet.
@@ -76,6 +77,16 @@ func (t *Transcript) Sum() []byte {
 		panic("keyschedule: transcript hash used before SetHash")
 	}
 	return t.state.Sum(nil)
+}
+
+// SumTemp is Sum into space inside t: the result is valid until the next
+// call of SumTemp, for a caller that uses it at once (a TLS 1.2 Finished
+// or extended master secret) and so needs no allocation of its own.
+func (t *Transcript) SumTemp() []byte {
+	if t.state == nil {
+		panic("keyschedule: transcript hash used before SetHash")
+	}
+	return t.state.Sum(t.sum[:0])
 }
 
 // Clone returns an independent copy of the transcript, for hashing a
