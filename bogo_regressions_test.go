@@ -87,3 +87,38 @@ func TestResumedClientReportsSessionStaples(t *testing.T) {
 		})
 	}
 }
+
+// TestResumed12ReportsSessionGroup: an abbreviated TLS 1.2 handshake has
+// no key exchange; like crypto/tls (and BoringSSL), hush reports the group
+// of the full handshake the session came from, on both sides, so an
+// application that checks ConnectionState.CurveID sees the same value
+// on every connection of a session.
+func TestResumed12ReportsSessionGroup(t *testing.T) {
+	chain := testutil.NewChain(t, testutil.ECDSAP256)
+	t.Run("hush-client", func(t *testing.T) {
+		cache := hush.NewLRUClientSessionCache(4)
+		sc := &tls.Config{Certificates: []tls.Certificate{tlsCert(chain)}, CurvePreferences: []tls.CurveID{tls.CurveP384}}
+		for i := range 2 {
+			hc, tc, cerr, serr := pairHushClient(t, &hush.Config{ServerName: "example.com", RootCAs: chain.RootPool,
+				MaxVersion: hush.VersionTLS12, ClientSessionCache: cache}, sc)
+			mustHandshake(t, cerr, serr)
+			hs, ts := hc.ConnectionState(), tc.ConnectionState()
+			if hs.DidResume != (i == 1) || hs.CurveID != hush.CurveP384 || uint16(ts.CurveID) != uint16(hs.CurveID) {
+				t.Fatalf("connection %d: resumed %v, hush group %v, crypto/tls group %v; want P-384 on both", i, hs.DidResume, hs.CurveID, ts.CurveID)
+			}
+		}
+	})
+	t.Run("hush-server", func(t *testing.T) {
+		cache := tls.NewLRUClientSessionCache(4)
+		sc := &hush.Config{Certificates: []hush.Certificate{hushCert(chain)}, CurvePreferences: []hush.CurveID{hush.CurveP384, hush.X25519}}
+		for i := range 2 {
+			tc, hc, cerr, serr := pairHushServer(t, &tls.Config{ServerName: "example.com", RootCAs: chain.RootPool,
+				MaxVersion: tls.VersionTLS12, ClientSessionCache: cache}, sc)
+			mustHandshake(t, cerr, serr)
+			hs, ts := hc.ConnectionState(), tc.ConnectionState()
+			if hs.DidResume != (i == 1) || hs.CurveID != hush.CurveP384 || uint16(ts.CurveID) != uint16(hs.CurveID) {
+				t.Fatalf("connection %d: resumed %v, hush group %v, crypto/tls group %v; want P-384 on both", i, hs.DidResume, hs.CurveID, ts.CurveID)
+			}
+		}
+	})
+}

@@ -147,6 +147,7 @@ func (c *client12) newSession12(ticket []byte, lifetime uint32) *SessionState {
 		Version:          wire.VersionTLS12,
 		Suite:            c.suite.ID,
 		Secret:           c.master,
+		Group:            res.Group,
 		AuthTime:         res.AuthTime,
 		IssuedAt:         hs.now(),
 		ServerName:       res.ServerName,

@@ -439,6 +439,9 @@ func scenarios(t *testing.T) []scenario {
 		out = append(out, scenario{
 			name: "TLS12/resumption", cp: cp, sp: sp, resume: true,
 			version: wire.VersionTLS12, suite: suites.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+			// No key exchange: both sides report the group of the full
+			// handshake the session came from.
+			group: kex.X25519,
 			// RFC 5246, Section 7.3, Figure 2: ServerHello, [NewSessionTicket],
 			// ChangeCipherSpec, Finished; then the client's.
 			clientStates: []string{"client13WaitServerHello", "client12WaitCCS", "client12WaitCCS", "client12WaitFinished", "none"},

@@ -135,6 +135,7 @@ func (s *server12) saveSession() error {
 		Version:          wire.VersionTLS12,
 		Suite:            s.suite.ID,
 		Secret:           s.master,
+		Group:            hs.result.Group,
 		AuthTime:         hs.result.AuthTime,
 		IssuedAt:         now,
 		Lifetime:         max(min(life, maxTicketLifetime), 0),

@@ -32,7 +32,10 @@ type SessionState struct {
 	// Lifetime is the ticket lifetime the server announced.
 	Lifetime time.Duration
 	// AgeAdd is the TLS 1.3 ticket_age_add.
-	AgeAdd     uint32
+	AgeAdd uint32
+	// Group is the key exchange group of the full handshake that made a
+	// TLS 1.2 session; a resumption reports it, as it has none of its own.
+	Group      uint16
 	ServerName string
 	ALPN       string
 	// PeerCertificates is the peer's chain (raw), for ConnectionState on
@@ -64,11 +67,11 @@ func (s *SessionState) Expired(now time.Time) bool {
 	return s.Lifetime > 0 && now.After(s.IssuedAt.Add(s.Lifetime))
 }
 
-const sessionFormat = 1
+const sessionFormat = 2 // 2: the TLS 1.2 group
 
 // Marshal serializes the state the server seals into a ticket.
 func (s *SessionState) Marshal() []byte {
-	size := 40 + len(s.Secret) + len(s.ServerName) + len(s.ALPN)
+	size := 42 + len(s.Secret) + len(s.ServerName) + len(s.ALPN)
 	for _, c := range s.PeerCertificates {
 		size += 3 + len(c)
 	}
@@ -81,6 +84,7 @@ func (s *SessionState) Marshal() []byte {
 	b.AddUint64(uint64(s.IssuedAt.UnixMilli()))
 	b.AddUint32(uint32(s.Lifetime / time.Second))
 	b.AddUint32(s.AgeAdd)
+	b.AddUint16(s.Group)
 	b.AddUint16LengthPrefixed(func(b *wire.Builder) { b.AddString(s.ServerName) })
 	b.AddUint8LengthPrefixed(func(b *wire.Builder) { b.AddString(s.ALPN) })
 	b.AddUint24LengthPrefixed(func(b *wire.Builder) {
@@ -104,7 +108,7 @@ func ParseSessionState(data []byte) (*SessionState, error) {
 		!s.ReadUint16(&st.Version) || !s.ReadUint16(&st.Suite) ||
 		!s.ReadUint8LengthPrefixed(&secret) || len(secret) == 0 ||
 		!s.ReadUint64(&auth) || !s.ReadUint64(&issued) ||
-		!s.ReadUint32(&lifetime) || !s.ReadUint32(&st.AgeAdd) ||
+		!s.ReadUint32(&lifetime) || !s.ReadUint32(&st.AgeAdd) || !s.ReadUint16(&st.Group) ||
 		!s.ReadUint16LengthPrefixed(&name) || !s.ReadUint8LengthPrefixed(&alpn) ||
 		!s.ReadUint24LengthPrefixed(&certs) || !s.Empty() {
 		return nil, alert.New(alert.DecodeError, "malformed session state")
@@ -172,6 +176,11 @@ func (hs *shared) adoptSession(sess *SessionState) error {
 	res.VerifiedChains = sess.verified
 	res.rawPeerCertificates = sess.PeerCertificates
 	res.AuthTime = sess.AuthTime
+	if sess.Version == wire.VersionTLS12 {
+		// An abbreviated TLS 1.2 handshake exchanges no keys: it reports
+		// the group of the full handshake whose master secret it reuses.
+		res.Group = sess.Group
+	}
 	if hs.p.IsClient {
 		res.OCSPResponse, res.SCTs = sess.ocsp, sess.scts
 	}
