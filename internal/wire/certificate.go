@@ -101,7 +101,11 @@ func (e *CertificateEntry) parseExtension(x Extension) error {
 
 // Marshal returns the TLS 1.2 Certificate message, header included.
 func (m *Certificate12) Marshal() []byte {
-	return marshalMessage(TypeCertificate, func(b *Builder) {
+	size := 3
+	for _, c := range m.Certificates {
+		size += 3 + len(c)
+	}
+	return marshalMessageSize(TypeCertificate, size, func(b *Builder) {
 		b.AddUint24LengthPrefixed(func(b *Builder) {
 			for _, c := range m.Certificates {
 				hmAddOpaque24(b, c)
