@@ -156,8 +156,12 @@ func summarize(r *handshake.Result, final, keepTickets bool) established {
 				x.tickets = &t
 			}
 		case r.Version == VersionTLS12:
-			e.secrets = bytes.Clone(r.MasterSecret)
-			x.randoms = append(append(make([]byte, 0, len(r.ClientRandom)+len(r.ServerRandom)), r.ClientRandom...), r.ServerRandom...)
+			// One allocation for the master secret and, after it, the
+			// (public) randoms; wiping e.secrets clears only the secret.
+			m := len(r.MasterSecret)
+			b := make([]byte, 0, m+len(r.ClientRandom)+len(r.ServerRandom))
+			b = append(append(append(b, r.MasterSecret...), r.ClientRandom...), r.ServerRandom...)
+			e.secrets, x.randoms = b[:m:m], b[m:]
 		}
 	}
 	if x.ocsp != nil || x.scts != nil || x.randoms != nil || x.tickets != nil {

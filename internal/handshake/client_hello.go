@@ -67,7 +67,7 @@ func (hs *shared) buildClientHello() (*clientStart, error) {
 		// A version with no enabled suite cannot be negotiated: a TLS 1.2
 		// suite list (as crypto/tls configurations often have) means TLS
 		// 1.2, not a TLS 1.3 offer with nothing to pick.
-		if len(p.suitesFor(v)) > 0 {
+		if p.hasSuitesFor(v) {
 			st.versions = append(st.versions, v)
 		}
 	}
@@ -85,10 +85,12 @@ func (hs *shared) buildClientHello() (*clientStart, error) {
 		LegacyCompressionMethods: []uint8{0},
 		SupportedVersions:        st.versions,
 	}
-	var suiteIDs []uint16
+	suiteIDs := make([]uint16, 0, len(p.cipherSuites()))
 	for _, v := range st.versions {
-		for _, s := range p.suitesFor(v) {
-			suiteIDs = append(suiteIDs, s.ID)
+		for _, id := range p.cipherSuites() {
+			if s, ok := p.enabledSuite(id, v); ok {
+				suiteIDs = append(suiteIDs, s.ID)
+			}
 		}
 	}
 	if len(suiteIDs) == 0 {

@@ -33,16 +33,37 @@ func (p *Params) cipherSuites() []uint16 {
 func (p *Params) suitesFor(version uint16) []*suites.Suite {
 	var out []*suites.Suite
 	for _, id := range p.cipherSuites() {
-		s, ok := suites.Lookup(id)
-		if !ok || s.Version != version {
-			continue
+		if s, ok := p.enabledSuite(id, version); ok {
+			out = append(out, s)
 		}
-		if s.KeyExchange == suites.KeyExchangeRSA && !p.EnableRSAKex {
-			continue
-		}
-		out = append(out, s)
 	}
 	return out
+}
+
+// enabledSuite returns the suite id if it is registered, of version, and
+// not switched off (static RSA needs EnableRSAKex). It does not look at the
+// configured list: suitesFor(version) holds exactly the suites of
+// cipherSuites() that enabledSuite accepts.
+func (p *Params) enabledSuite(id, version uint16) (*suites.Suite, bool) {
+	s, ok := suites.Lookup(id)
+	if !ok || s.Version != version {
+		return nil, false
+	}
+	if s.KeyExchange == suites.KeyExchangeRSA && !p.EnableRSAKex {
+		return nil, false
+	}
+	return s, true
+}
+
+// hasSuitesFor reports whether suitesFor(version) is not empty, without
+// building it.
+func (p *Params) hasSuitesFor(version uint16) bool {
+	for _, id := range p.cipherSuites() {
+		if _, ok := p.enabledSuite(id, version); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // chooseSuite picks the server's suite from the client's offer. With an
@@ -51,14 +72,12 @@ func (p *Params) suitesFor(version uint16) []*suites.Suite {
 // AES-GCM suite: such a client most likely lacks AES hardware, and
 // ChaCha20 is then faster for it at no cost in security.
 func (p *Params) chooseSuite(version uint16, offered []uint16, canUse func(*suites.Suite) bool) *suites.Suite {
-	ours := p.suitesFor(version)
-	usable := func(s *suites.Suite) bool {
-		return slices.Contains(offered, s.ID) && (canUse == nil || canUse(s))
-	}
+	// ours, in order, is suitesFor(version), walked without building it.
+	ours := p.cipherSuites()
 	if !p.StrictSuiteOrder {
 		for _, id := range offered {
-			s, ok := suites.Lookup(id)
-			if !ok || s.Version != version || !slices.ContainsFunc(ours, func(o *suites.Suite) bool { return o.ID == id }) {
+			s, ok := p.enabledSuite(id, version)
+			if !ok || !slices.Contains(ours, id) {
 				continue
 			}
 			if canUse != nil && !canUse(s) {
@@ -70,8 +89,9 @@ func (p *Params) chooseSuite(version uint16, offered []uint16, canUse func(*suit
 			break
 		}
 	}
-	for _, s := range ours {
-		if usable(s) {
+	for _, id := range ours {
+		s, ok := p.enabledSuite(id, version)
+		if ok && slices.Contains(offered, s.ID) && (canUse == nil || canUse(s)) {
 			return s
 		}
 	}
@@ -89,7 +109,7 @@ func suiteByID(id uint16) (*suites.Suite, bool) { return suites.Lookup(id) }
 // does a server that settles on TLS 1.2 write the downgrade sentinel or
 // refuse a fallback.
 func (p *Params) supports13() bool {
-	return p.MaxVersion >= wire.VersionTLS13 && len(p.suitesFor(wire.VersionTLS13)) > 0
+	return p.MaxVersion >= wire.VersionTLS13 && p.hasSuitesFor(wire.VersionTLS13)
 }
 
 // signatureSchemes is what this side advertises and accepts.

@@ -48,7 +48,7 @@ func (hs *shared) negotiateVersion(ch *wire.ClientHello) (uint16, error) {
 	p := hs.p
 	if ch.SupportedVersions != nil {
 		for v := p.MaxVersion; v >= p.MinVersion && v >= wire.VersionTLS12; v-- {
-			if slices.Contains(ch.SupportedVersions, v) && len(p.suitesFor(v)) > 0 {
+			if slices.Contains(ch.SupportedVersions, v) && p.hasSuitesFor(v) {
 				return v, nil
 			}
 		}

@@ -58,19 +58,25 @@ func AllowedInHandshake(scheme uint16, version uint16) bool {
 // for RSA the PSS schemes the modulus is large enough for, and in TLS 1.2
 // also PKCS #1 v1.5; Ed25519. pub may also be a crypto.Signer.
 func SchemesForKey(pub crypto.PublicKey, version uint16) []uint16 {
-	if s, ok := pub.(crypto.Signer); ok {
-		pub = s.Public()
-	}
-	if version != versionTLS12 && version != versionTLS13 {
-		return nil
-	}
 	var out []uint16
 	for _, id := range preference {
-		if fits(pub, id, version) {
+		if fitsKey(pub, id, version) {
 			out = append(out, id)
 		}
 	}
 	return out
+}
+
+// fitsKey reports whether id is in SchemesForKey(pub, version), without
+// building that list.
+func fitsKey(pub crypto.PublicKey, id uint16, version uint16) bool {
+	if s, ok := pub.(crypto.Signer); ok {
+		pub = s.Public()
+	}
+	if version != versionTLS12 && version != versionTLS13 {
+		return false
+	}
+	return fits(pub, id, version)
 }
 
 // fits reports whether pub can sign under id in version.
@@ -117,8 +123,9 @@ func rsaLargeEnough(k *rsa.PublicKey, s scheme) bool {
 // peer offered in peerSchemes, or a handshake_failure error if there is
 // none.
 func Choose(pub crypto.PublicKey, peerSchemes []uint16, version uint16) (uint16, error) {
-	for _, id := range SchemesForKey(pub, version) {
-		if slices.Contains(peerSchemes, id) {
+	// The first of SchemesForKey(pub, version) that the peer offered.
+	for _, id := range preference {
+		if fitsKey(pub, id, version) && slices.Contains(peerSchemes, id) {
 			return id, nil
 		}
 	}
@@ -128,5 +135,5 @@ func Choose(pub crypto.PublicKey, peerSchemes []uint16, version uint16) (uint16,
 // KeyMatches reports whether pub can sign handshake messages under scheme
 // in version: scheme is in SchemesForKey(pub, version).
 func KeyMatches(pub crypto.PublicKey, scheme uint16, version uint16) bool {
-	return slices.Contains(SchemesForKey(pub, version), scheme)
+	return slices.Contains(preference, scheme) && fitsKey(pub, scheme, version)
 }

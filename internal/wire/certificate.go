@@ -51,6 +51,16 @@ func ParseCertificate13(msg []byte) (*Certificate13, error) {
 		!s.ReadUint24LengthPrefixed(&list) || !s.Empty() {
 		return nil, hmDecode(name, "certificate_request_context or certificate_list")
 	}
+	// Size the entries once for an honest chain (counted cheaply first;
+	// the loop below does the checking); a longer one grows by append.
+	n, probe := 0, list
+	for n < maxPresizedChain && probe.ReadUint24LengthPrefixed(new(cryptobyte.String)) &&
+		probe.ReadUint16LengthPrefixed(new(cryptobyte.String)) {
+		n++
+	}
+	if n > 0 {
+		m.Entries = make([]CertificateEntry, 0, n)
+	}
 	for !list.Empty() {
 		var e CertificateEntry
 		// RFC 8446, Section 4.4.2: opaque cert_data<1..2^24-1>.
@@ -101,7 +111,11 @@ func (e *CertificateEntry) parseExtension(x Extension) error {
 
 // Marshal returns the TLS 1.2 Certificate message, header included.
 func (m *Certificate12) Marshal() []byte {
-	return marshalMessage(TypeCertificate, func(b *Builder) {
+	size := 3
+	for _, c := range m.Certificates {
+		size += 3 + len(c)
+	}
+	return marshalMessageSize(TypeCertificate, size, func(b *Builder) {
 		b.AddUint24LengthPrefixed(func(b *Builder) {
 			for _, c := range m.Certificates {
 				hmAddOpaque24(b, c)
@@ -109,6 +123,10 @@ func (m *Certificate12) Marshal() []byte {
 		})
 	})
 }
+
+// maxPresizedChain caps how many certificates ParseCertificate12 counts to
+// size its list in one allocation.
+const maxPresizedChain = 16
 
 // ParseCertificate12 parses a TLS 1.2 Certificate message (RFC 5246,
 // Section 7.4.2), header included: ASN.1Cert certificate_list<0..2^24-1>
@@ -125,6 +143,15 @@ func ParseCertificate12(msg []byte) (*Certificate12, error) {
 		return nil, hmDecode(name, "certificate_list")
 	}
 	m := &Certificate12{Raw: msg}
+	// Size the list once for an honest chain (counted cheaply first; the
+	// loop below does the checking); a longer one grows by append.
+	n, probe := 0, list
+	for n < maxPresizedChain && probe.ReadUint24LengthPrefixed(new(cryptobyte.String)) {
+		n++
+	}
+	if n > 0 {
+		m.Certificates = make([][]byte, 0, n)
+	}
 	for !list.Empty() {
 		var c []byte
 		if !hmReadOpaque24(&list, &c, 1) {

@@ -258,74 +258,61 @@ func (m *ClientHello) parseExtension(e Extension) error {
 	const name = "ClientHello"
 	switch e.Type {
 	case ExtServerName:
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readServerName(s, &m.ServerName, &m.HasServerName)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readServerName(&s, &m.ServerName, &m.HasServerName), &s)
 	case ExtStatusRequest:
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readStatusRequest(s, &m.OCSPStapling)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readStatusRequest(&s, &m.OCSPStapling), &s)
 	case ExtSupportedGroups:
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readUint16Values(s, &m.SupportedGroups)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readUint16Values(&s, &m.SupportedGroups), &s)
 	case ExtECPointFormats:
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readUint8Bytes(s, &m.SupportedPoints, 1)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readUint8Bytes(&s, &m.SupportedPoints, 1), &s)
 	case ExtSignatureAlgorithms:
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readUint16Values(s, &m.SignatureAlgorithms)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readUint16Values(&s, &m.SignatureAlgorithms), &s)
 	case ExtSignatureAlgorithmsCert:
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readUint16Values(s, &m.SignatureAlgorithmsCert)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readUint16Values(&s, &m.SignatureAlgorithmsCert), &s)
 	case ExtALPN:
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readALPN(s, &m.ALPNProtocols)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readALPN(&s, &m.ALPNProtocols), &s)
 	case ExtSCT:
 		// RFC 6962, Section 3.3.1: the client's extension_data is empty.
 		m.SCTs = true
-		return parseBody(name, e, readEmpty)
+		return bodyEmpty(name, e)
 	case ExtExtendedMasterSecret:
 		// RFC 7627, Section 5.1: the extension_data field is empty.
 		m.ExtendedMasterSecret = true
-		return parseBody(name, e, readEmpty)
+		return bodyEmpty(name, e)
 	case ExtRenegotiationInfo:
 		m.SecureRenegotiationSupported = true
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readUint8Bytes(s, &m.SecureRenegotiation, 0)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readUint8Bytes(&s, &m.SecureRenegotiation, 0), &s)
 	case ExtSessionTicket:
 		m.TicketSupported = true
 		m.SessionTicket = e.Data
 	case ExtEarlyData:
 		m.EarlyData = true
-		return parseBody(name, e, readEmpty)
+		return bodyEmpty(name, e)
 	case ExtSupportedVersions:
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readVersions(s, &m.SupportedVersions)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readVersions(&s, &m.SupportedVersions), &s)
 	case ExtCookie:
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readUint16Bytes(s, &m.Cookie, 1)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readUint16Bytes(&s, &m.Cookie, 1), &s)
 	case ExtPSKKeyExchangeModes:
 		m.HasPSKModes = true
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readUint8Bytes(s, &m.PSKModes, 1)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readUint8Bytes(&s, &m.PSKModes, 1), &s)
 	case ExtKeyShare:
 		m.HasKeyShare = true
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readClientShares(s, &m.KeyShares)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readClientShares(&s, &m.KeyShares), &s)
 	case ExtPreSharedKey:
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readOfferedPSKs(s, &m.PSKIdentities, &m.PSKBinders)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readOfferedPSKs(&s, &m.PSKIdentities, &m.PSKBinders), &s)
 	}
 	return nil
 }

@@ -6,9 +6,7 @@ import "golang.org/x/crypto/cryptobyte"
 // ClientECDiffieHellmanPublic of RFC 8422, Section 5.7: a uint8-length
 // point.
 func NewClientKeyExchangeECDHE(pub []byte) *ClientKeyExchange {
-	b := NewBuilder(nil)
-	hmAddOpaque8(b, pub)
-	return &ClientKeyExchange{Body: b.BytesOrPanic()}
+	return &ClientKeyExchange{Body: appendOpaque8(make([]byte, 0, 1+len(pub)), pub)}
 }
 
 // NewClientKeyExchangeRSA returns a ClientKeyExchange whose body is the
@@ -22,7 +20,7 @@ func NewClientKeyExchangeRSA(ct []byte) *ClientKeyExchange {
 
 // Marshal returns the ClientKeyExchange message, header included.
 func (m *ClientKeyExchange) Marshal() []byte {
-	return marshalMessage(TypeClientKeyExchange, func(b *Builder) {
+	return marshalMessageSize(TypeClientKeyExchange, len(m.Body), func(b *Builder) {
 		b.AddBytes(m.Body)
 	})
 }

@@ -1,6 +1,8 @@
 package wire
 
 import (
+	"sync"
+
 	"github.com/hushtls/hush/internal/alert"
 	"golang.org/x/crypto/cryptobyte"
 )
@@ -27,11 +29,22 @@ func marshalMessage(typ HandshakeType, f func(b *Builder)) []byte {
 // marshalMessageSize is marshalMessage with room for a body of about
 // size bytes reserved up front, so that the buffer is allocated once.
 func marshalMessageSize(typ HandshakeType, size int, f func(b *Builder)) []byte {
-	b := NewBuilder(make([]byte, 0, HeaderLen+max(size, 124)))
+	// The Builder escapes (f receives it), so it comes from a pool rather
+	// than costing an allocation per message. It holds nothing but the
+	// slice, which goes to the caller and is dropped from the Builder
+	// before the Builder goes back.
+	b := builderPool.Get().(*Builder)
+	b.buf = make([]byte, 0, HeaderLen+max(size, 124))
 	b.AddUint8(uint8(typ))
 	b.AddUint24LengthPrefixed(f)
-	return b.BytesOrPanic()
+	out := b.buf
+	b.buf = nil
+	builderPool.Put(b)
+	return out
 }
+
+// builderPool holds empty Builders for marshalMessageSize.
+var builderPool = sync.Pool{New: func() any { return new(Builder) }}
 
 // readExtensions reads an Extension extensions<0..2^16-1> block from s
 // (length prefix included). RFC 8446, Section 4.2: "There MUST NOT be more
@@ -42,7 +55,23 @@ func readExtensions(s *cryptobyte.String, name string) ([]Extension, error) {
 	if !s.ReadUint16LengthPrefixed(&block) {
 		return nil, alert.New(alert.DecodeError, "malformed %s: extensions", name)
 	}
+	// Count the extensions first (cheaply, without checking duplicates),
+	// so that the slice is allocated once at its final size rather than
+	// grown by append. A malformed block is rejected by the loop below.
+	// Only honest-sized blocks are presized: a hostile one with thousands
+	// of (perhaps duplicate) extensions grows by append as before, so it
+	// gets no larger allocation up front than it did.
+	n, probe := 0, block
+	for !probe.Empty() && n < maxPresizedExtensions {
+		if !probe.Skip(2) || !probe.ReadUint16LengthPrefixed(new(cryptobyte.String)) {
+			break
+		}
+		n++
+	}
 	var exts []Extension
+	if n > 0 {
+		exts = make([]Extension, 0, n)
+	}
 	var seen map[uint16]bool // only for blocks too long for a linear scan
 	for !block.Empty() {
 		var typ uint16
@@ -77,6 +106,10 @@ func readExtensions(s *cryptobyte.String, name string) ([]Extension, error) {
 // linear scan; longer blocks (only a hostile peer sends them) use a map, so
 // the check stays linear in the block's size.
 const linearDupScan = 32
+
+// maxPresizedExtensions caps how many extensions readExtensions counts to
+// size its slice in one allocation.
+const maxPresizedExtensions = 2 * linearDupScan
 
 // addExtension appends one extension whose body is produced by f.
 func addExtension(b *Builder, typ uint16, f func(b *Builder)) {

@@ -68,24 +68,22 @@ func (m *EncryptedExtensions) parseExtension(e Extension) error {
 	const name = "EncryptedExtensions"
 	switch e.Type {
 	case ExtSupportedGroups:
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readUint16Values(s, &m.SupportedGroups)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readUint16Values(&s, &m.SupportedGroups), &s)
 	case ExtServerName:
 		// RFC 6066, Section 3: the server's "extension_data" field of
 		// this extension SHALL be empty.
 		m.ServerNameAck = true
-		return parseBody(name, e, readEmpty)
+		return bodyEmpty(name, e)
 	case ExtALPN:
 		m.HasALPN = true
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readOneALPN(s, &m.ALPNProtocol)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readOneALPN(&s, &m.ALPNProtocol), &s)
 	case ExtEarlyData:
 		// RFC 8446, Section 4.2.10: in EncryptedExtensions the
 		// extension_data is empty.
 		m.EarlyData = true
-		return parseBody(name, e, readEmpty)
+		return bodyEmpty(name, e)
 	}
 	return nil
 }

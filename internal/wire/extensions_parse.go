@@ -7,7 +7,7 @@ import (
 
 // Helpers that read and write the bodies of the hello extensions. Every
 // reader takes the extension body and reports false when it is malformed;
-// parseBody also requires the body to be consumed exactly.
+// bodyRead also requires the body to be consumed exactly.
 
 // statusTypeOCSP is CertificateStatusType ocsp (RFC 6066, Section 8).
 const statusTypeOCSP uint8 = 1
@@ -62,18 +62,26 @@ func malformedExtension(msg string, typ uint16) error {
 	return alert.New(alert.DecodeError, "malformed %s: %s extension", msg, extensionName(typ))
 }
 
-// parseBody runs read over the body of e and reports whether it succeeded
-// and consumed the body exactly; otherwise it returns a decode_error.
-func parseBody(msg string, e Extension, read func(s *cryptobyte.String) bool) error {
-	s := cryptobyte.String(e.Data)
-	if !read(&s) || !s.Empty() {
+// bodyRead takes the result ok of reading the body of e through s, a
+// cryptobyte.String made from e.Data, and returns nil only if the read
+// succeeded and consumed the body exactly; otherwise a decode_error. The
+// caller reads with direct calls rather than through a callback, so that s
+// stays on the stack (a callback taking &s made it escape: one allocation
+// per extension).
+func bodyRead(msg string, e Extension, ok bool, s *cryptobyte.String) error {
+	if !ok || !s.Empty() {
 		return malformedExtension(msg, e.Type)
 	}
 	return nil
 }
 
-// readEmpty accepts only an empty body.
-func readEmpty(*cryptobyte.String) bool { return true }
+// bodyEmpty accepts only an empty body, else a decode_error.
+func bodyEmpty(msg string, e Extension) error {
+	if len(e.Data) != 0 {
+		return malformedExtension(msg, e.Type)
+	}
+	return nil
+}
 
 // readUint8Bytes reads an opaque<min..2^8-1>.
 func readUint8Bytes(s *cryptobyte.String, out *[]byte, min int) bool {

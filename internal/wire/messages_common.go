@@ -75,6 +75,16 @@ func hmAddOpaque8(b *Builder, v []byte) {
 	b.AddUint8LengthPrefixed(func(b *Builder) { b.AddBytes(v) })
 }
 
+// appendOpaque8 appends v with a uint8 length prefix to dst. Like the
+// Builder, it panics on a v too long for the prefix: callers only pass
+// values hush built or bounded.
+func appendOpaque8(dst, v []byte) []byte {
+	if len(v) > 0xff {
+		panic("wire: field too long for its length prefix")
+	}
+	return append(append(dst, byte(len(v))), v...)
+}
+
 // hmAddOpaque16 writes an opaque with a uint16 length prefix.
 func hmAddOpaque16(b *Builder, v []byte) {
 	b.AddUint16LengthPrefixed(func(b *Builder) { b.AddBytes(v) })

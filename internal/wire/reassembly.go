@@ -24,7 +24,26 @@ type Reassembler struct {
 	ready  [][]byte // complete messages not yet returned by Next
 	queued int      // total bytes in ready
 	err    error    // sticky framing error
+
+	// readyBuf backs ready while a flight has at most len(readyBuf)
+	// messages queued, so that queueing them allocates nothing.
+	readyBuf [4][]byte
+
+	// arena holds small messages that arrived whole in one fragment,
+	// several to an allocation. It is only ever appended to: every message
+	// is cut from it with its capacity capped, handed to the caller, and
+	// never written again, so no message aliases bytes that get reused.
+	// A new arena replaces a full one; the old one lives on only through
+	// the messages the caller keeps.
+	arena []byte
 }
+
+// arenaSize is the size of each arena allocation; messages longer than
+// arenaMaxMessage get buffers of their own.
+const (
+	arenaSize       = 1024
+	arenaMaxMessage = arenaSize / 2
+)
 
 // NewReassembler returns a Reassembler that rejects any message whose
 // declared body length exceeds maxMessage bytes.
@@ -61,6 +80,11 @@ func (r *Reassembler) Write(fragment []byte) error {
 				r.err = alert.New(alert.DecodeError, "handshake message too large: %d bytes, limit %d", r.want, r.max)
 				return r.err
 			}
+			if r.want <= len(fragment) && HeaderLen+r.want <= arenaMaxMessage {
+				// The whole message is here: cut it from the arena.
+				fragment = r.fromArena(fragment)
+				continue
+			}
 			// Size the buffer by what has arrived, not by what is declared.
 			r.cur = make([]byte, HeaderLen, HeaderLen+min(r.want, len(fragment)))
 			copy(r.cur, r.hdr[:])
@@ -72,14 +96,39 @@ func (r *Reassembler) Write(fragment []byte) error {
 		r.cur = append(r.cur, fragment[:take]...)
 		fragment = fragment[take:]
 		if len(r.cur) == HeaderLen+r.want {
-			r.ready = append(r.ready, r.cur)
-			r.queued += len(r.cur)
+			r.queue(r.cur)
 			r.cur = nil
-			r.nhdr = 0
-			r.want = 0
 		}
 	}
 	return nil
+}
+
+// fromArena queues the message whose header is in r.hdr and whose body is
+// the first r.want bytes of fragment, copied into the arena, and returns
+// the rest of fragment.
+func (r *Reassembler) fromArena(fragment []byte) []byte {
+	n := HeaderLen + r.want
+	if cap(r.arena)-len(r.arena) < n {
+		r.arena = make([]byte, 0, arenaSize)
+	}
+	start := len(r.arena)
+	r.arena = append(r.arena, r.hdr[:]...)
+	r.arena = append(r.arena, fragment[:r.want]...)
+	rest := fragment[r.want:]
+	r.queue(r.arena[start:len(r.arena):len(r.arena)])
+	return rest
+}
+
+// queue makes the complete message msg available to Next and readies r
+// for the next header.
+func (r *Reassembler) queue(msg []byte) {
+	if r.ready == nil {
+		r.ready = r.readyBuf[:0]
+	}
+	r.ready = append(r.ready, msg)
+	r.queued += len(msg)
+	r.nhdr = 0
+	r.want = 0
 }
 
 // grow makes room for n more bytes in buf, never beyond the declared

@@ -148,64 +148,55 @@ func (m *ServerHello) parseExtension(e Extension) error {
 	switch e.Type {
 	case ExtSupportedVersions:
 		// RFC 8446, Section 4.2.1: the server sends one ProtocolVersion.
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return s.ReadUint16(&m.SupportedVersion)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, s.ReadUint16(&m.SupportedVersion), &s)
 	case ExtKeyShare:
 		if m.IsHelloRetryRequest() {
 			// RFC 8446, Section 4.2.8: KeyShareHelloRetryRequest holds
 			// only selected_group.
 			m.HasSelectedGroup = true
-			return parseBody(name, e, func(s *cryptobyte.String) bool {
-				return s.ReadUint16(&m.SelectedGroup)
-			})
+			s := cryptobyte.String(e.Data)
+			return bodyRead(name, e, s.ReadUint16(&m.SelectedGroup), &s)
 		}
 		m.HasServerShare = true
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readKeyShareEntry(s, &m.ServerShare)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readKeyShareEntry(&s, &m.ServerShare), &s)
 	case ExtCookie:
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readUint16Bytes(s, &m.Cookie, 1)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readUint16Bytes(&s, &m.Cookie, 1), &s)
 	case ExtPreSharedKey:
 		m.HasSelectedIdentity = true
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return s.ReadUint16(&m.SelectedIdentity)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, s.ReadUint16(&m.SelectedIdentity), &s)
 	case ExtALPN:
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readOneALPN(s, &m.ALPNProtocol)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readOneALPN(&s, &m.ALPNProtocol), &s)
 	case ExtStatusRequest:
 		// RFC 6066, Section 8: the server's extension_data is empty.
 		m.OCSPStapling = true
-		return parseBody(name, e, readEmpty)
+		return bodyEmpty(name, e)
 	case ExtSCT:
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readSCTList(s, &m.SCTs)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readSCTList(&s, &m.SCTs), &s)
 	case ExtECPointFormats:
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readUint8Bytes(s, &m.SupportedPoints, 1)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readUint8Bytes(&s, &m.SupportedPoints, 1), &s)
 	case ExtServerName:
 		// RFC 6066, Section 3: the server's extension_data is empty.
 		m.ServerNameAck = true
-		return parseBody(name, e, readEmpty)
+		return bodyEmpty(name, e)
 	case ExtExtendedMasterSecret:
 		m.ExtendedMasterSecret = true
-		return parseBody(name, e, readEmpty)
+		return bodyEmpty(name, e)
 	case ExtRenegotiationInfo:
 		m.SecureRenegotiationSupported = true
-		return parseBody(name, e, func(s *cryptobyte.String) bool {
-			return readUint8Bytes(s, &m.SecureRenegotiation, 0)
-		})
+		s := cryptobyte.String(e.Data)
+		return bodyRead(name, e, readUint8Bytes(&s, &m.SecureRenegotiation, 0), &s)
 	case ExtSessionTicket:
 		// RFC 5077, Section 3.2: the server sends an empty SessionTicket
 		// extension.
 		m.TicketSupported = true
-		return parseBody(name, e, readEmpty)
+		return bodyEmpty(name, e)
 	}
 	return nil
 }

@@ -13,19 +13,22 @@ const CurveTypeNamedCurve uint8 = 3
 // the group, and the uint8-length point. The signer signs
 // client_random + server_random + these bytes.
 func ServerECDHEParams(group uint16, pub []byte) []byte {
-	b := NewBuilder(nil)
-	b.AddUint8(CurveTypeNamedCurve)
-	b.AddUint16(group)
-	hmAddOpaque8(b, pub)
-	return b.BytesOrPanic()
+	return appendServerECDHEParams(make([]byte, 0, 4+len(pub)), group, pub)
+}
+
+// appendServerECDHEParams appends ServerECDHEParams(group, pub) to dst.
+func appendServerECDHEParams(dst []byte, group uint16, pub []byte) []byte {
+	dst = append(dst, CurveTypeNamedCurve, byte(group>>8), byte(group))
+	return appendOpaque8(dst, pub)
 }
 
 // Marshal returns the ServerKeyExchange message, header included. The
 // params are rebuilt from Group and PublicKey (Params is ignored), followed
 // by the TLS 1.2 digitally-signed Algorithm and Signature.
 func (m *ServerKeyExchangeECDHE) Marshal() []byte {
-	return marshalMessage(TypeServerKeyExchange, func(b *Builder) {
-		b.AddBytes(ServerECDHEParams(m.Group, m.PublicKey))
+	size := 4 + len(m.PublicKey) + 2 + 2 + len(m.Signature)
+	return marshalMessageSize(TypeServerKeyExchange, size, func(b *Builder) {
+		b.buf = appendServerECDHEParams(b.buf, m.Group, m.PublicKey)
 		b.AddUint16(m.Algorithm)
 		hmAddOpaque16(b, m.Signature)
 	})
