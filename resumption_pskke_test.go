@@ -3,8 +3,10 @@ package hush_test
 import (
 	"crypto/tls"
 	"fmt"
+	"net"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/hushtls/hush"
 	"github.com/hushtls/hush/internal/testutil"
@@ -88,6 +90,52 @@ func TestInteropOpenSSLPSKWithoutECDHE(t *testing.T) {
 			}
 			if !second.state.DidResume || second.state.CurveID != want {
 				t.Fatalf("second connection: resumed %v, group %v; want resumed with group %v", second.state.DidResume, second.state.CurveID, want)
+			}
+		})
+	}
+}
+
+// TestInteropOpenSSLPSKWithoutECDHEHushClient: a hush client that allows
+// psk_ke offers both modes (RFC 8446, Section 4.2.9) and resumes with the
+// one `openssl s_server` picks. OpenSSL 3.0 with -allow_no_dhe_kex still
+// prefers psk_dhe_ke when the client offers it (its option to prefer psk_ke
+// came later), so both runs resume with X25519; what this checks is that the
+// offer of both modes is accepted and resumes, and that the group reported
+// is the one of the server's choice.
+func TestInteropOpenSSLPSKWithoutECDHEHushClient(t *testing.T) {
+	testutil.OpenSSLPath(t)
+	for _, allow := range []bool{true, false} {
+		t.Run(fmt.Sprintf("server-allows=%v", allow), func(t *testing.T) {
+			dir := t.TempDir()
+			chain := testutil.NewChain(t, testutil.ECDSAP256)
+			cfg := &hush.Config{ServerName: "localhost", RootCAs: chain.RootPool,
+				ClientSessionCache: hush.NewLRUClientSessionCache(4), AllowPSKWithoutECDHE: true,
+				CurvePreferences: []hush.CurveID{hush.X25519}}
+			args := append(chain.OpenSSLArgs(t, dir), "-tls1_3", "-naccept", "2")
+			if allow {
+				args = append(args, "-allow_no_dhe_kex")
+			}
+			s := testutil.StartOpenSSLServer(t, args...)
+			for i := range 2 {
+				raw, err := net.DialTimeout("tcp", s.Addr, testutil.Timeout)
+				if err != nil {
+					t.Fatal(err)
+				}
+				conn := hush.Client(raw, cfg)
+				conn.SetDeadline(time.Now().Add(testutil.Timeout))
+				if err := conn.Handshake(); err != nil {
+					conn.Close()
+					t.Fatalf("connection %d: %v; openssl's output:\n%s", i, err, s.Output())
+				}
+				exchangeInTurn(t, conn, s.OpenSSLProcess) // the ticket arrives here
+				st := conn.ConnectionState()
+				conn.Close()
+				if st.DidResume != (i == 1) || st.CurveID != hush.X25519 {
+					t.Fatalf("connection %d: resumed %v, group %v; want resumed=%v with X25519", i, st.DidResume, st.CurveID, i == 1)
+				}
+			}
+			if err := s.Wait(); err != nil {
+				t.Fatal(err)
 			}
 		})
 	}
