@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"io"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -196,6 +197,11 @@ type derivedConfig struct {
 	nSchemes int
 	curves   *CurveID
 	nCurves  int
+	// certIDs identifies each Certificate's fields as they were, so that
+	// an element replaced in place (same slice, same length) is noticed
+	// too: serving a replaced certificate or key silently would defeat a
+	// rotation.
+	certIDs []certIdentity
 
 	certificates     []*handshake.Certificate
 	signatureSchemes []uint16
@@ -224,10 +230,68 @@ func (c *Config) derivedHolder() *derivedHolder {
 
 // matches reports whether d was derived from c as it is now.
 func (d *derivedConfig) matches(c *Config) bool {
-	return d.owner == c &&
-		d.certs == unsafe.SliceData(c.Certificates) && d.nCerts == len(c.Certificates) &&
-		d.schemes == unsafe.SliceData(c.SignatureSchemes) && d.nSchemes == len(c.SignatureSchemes) &&
-		d.curves == unsafe.SliceData(c.CurvePreferences) && d.nCurves == len(c.CurvePreferences)
+	if d.owner != c ||
+		d.certs != unsafe.SliceData(c.Certificates) || d.nCerts != len(c.Certificates) ||
+		d.schemes != unsafe.SliceData(c.SignatureSchemes) || d.nSchemes != len(c.SignatureSchemes) ||
+		d.curves != unsafe.SliceData(c.CurvePreferences) || d.nCurves != len(c.CurvePreferences) ||
+		len(d.certIDs) != len(c.Certificates) {
+		return false
+	}
+	for i := range c.Certificates {
+		if !d.certIDs[i].matches(&c.Certificates[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// certIdentity is what a Certificate's fields were when it was converted:
+// the slices by data pointer and length, the leaf and the key by identity.
+// Bytes changed inside the same slices are not seen (a Config must not
+// change once in use), but a field or element replaced is.
+type certIdentity struct {
+	chain, ocsp, scts, algs unsafe.Pointer
+	nChain, nOCSP, nSCTs    int
+	nAlgs                   int
+	leaf                    *x509.Certificate
+	key                     keyIdentity
+}
+
+// keyIdentity identifies a private key without comparing it with ==,
+// which panics for a key type that is not comparable (ed25519.PrivateKey
+// is a slice). Only pointer and slice keys have an identity; any other
+// kind never matches, so it is converted again at every handshake, as
+// before the per-Config cache.
+type keyIdentity struct {
+	typ reflect.Type
+	ptr uintptr
+	n   int
+}
+
+func identifyKey(k any) keyIdentity {
+	v := reflect.ValueOf(k)
+	switch v.Kind() {
+	case reflect.Pointer, reflect.UnsafePointer:
+		return keyIdentity{typ: v.Type(), ptr: v.Pointer()}
+	case reflect.Slice:
+		return keyIdentity{typ: v.Type(), ptr: v.Pointer(), n: v.Len()}
+	}
+	return keyIdentity{}
+}
+
+func identifyCert(c *Certificate) certIdentity {
+	return certIdentity{
+		chain: unsafe.Pointer(unsafe.SliceData(c.Certificate)), nChain: len(c.Certificate),
+		ocsp: unsafe.Pointer(unsafe.SliceData(c.OCSPStaple)), nOCSP: len(c.OCSPStaple),
+		scts: unsafe.Pointer(unsafe.SliceData(c.SignedCertificateTimestamps)), nSCTs: len(c.SignedCertificateTimestamps),
+		algs: unsafe.Pointer(unsafe.SliceData(c.SupportedSignatureAlgorithms)), nAlgs: len(c.SupportedSignatureAlgorithms),
+		leaf: c.Leaf,
+		key:  identifyKey(c.PrivateKey),
+	}
+}
+
+func (id *certIdentity) matches(c *Certificate) bool {
+	return id.key.typ != nil && identifyCert(c) == *id
 }
 
 // derive returns c's derivedConfig, computing it on the first call (or
@@ -263,7 +327,9 @@ func (c *Config) derive() (*derivedConfig, error) {
 	}
 	if len(c.Certificates) > 0 {
 		d.certificates = make([]*handshake.Certificate, len(c.Certificates))
+		d.certIDs = make([]certIdentity, len(c.Certificates))
 		for i := range c.Certificates {
+			d.certIDs[i] = identifyCert(&c.Certificates[i])
 			hc, err := c.Certificates[i].internal()
 			if err != nil {
 				return nil, err
