@@ -279,6 +279,12 @@ func explicitCorruptions(t *testing.T) []corruption {
 		corruption{scenario: "TLS13/ClientCert/Ed25519", what: "client CertificateVerify signature bit",
 			tamper: tamper{target: "C:CertificateVerify", edit: flipAt(-1)},
 			side:   server, state: "server13WaitCertVerify", on: "C:CertificateVerify", alert: alert.DecryptError},
+		// With client authentication the server cannot compute the
+		// client's Finished in advance (the client's Certificate and
+		// CertificateVerify come first); a bad one is still decrypt_error.
+		corruption{scenario: "TLS13/ClientCert/ECDSA-P256", what: "client Finished bit",
+			tamper: tamper{target: "C:Finished", edit: flipAt(-1)},
+			side:   server, state: "server13WaitFinished", on: "C:Finished", alert: alert.DecryptError},
 		corruption{scenario: "TLS13/ClientCert/ECDSA-P256", what: "empty client Certificate",
 			tamper: tamper{target: "C:Certificate", edit: replaceWith((&wire.Certificate13{}).Marshal())},
 			side:   server, state: "server13WaitCertificate", on: "C:Certificate", alert: alert.CertificateRequired},
