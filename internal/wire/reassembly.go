@@ -14,6 +14,10 @@ import "github.com/hushtls/hush/internal/alert"
 //
 // The zero Reassembler is not usable; call NewReassembler.
 type Reassembler struct {
+	// A Reassembler must not be copied once used: ready may point into
+	// its own readyBuf. go vet's copylocks check enforces it.
+	_ noCopy
+
 	max int // largest accepted body length
 
 	hdr  [HeaderLen]byte // header of the message being assembled
@@ -183,3 +187,10 @@ func (r *Reassembler) Buffered() int {
 func (r *Reassembler) Reset() {
 	*r = Reassembler{max: r.max}
 }
+
+// noCopy makes go vet report copies of the struct that contains it (the
+// copylocks check looks for a Lock method).
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}
