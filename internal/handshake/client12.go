@@ -181,10 +181,7 @@ func (s *client12WaitCertificate) name() string { return "client12WaitCertificat
 
 func (s *client12WaitCertificate) handle(msg []byte) (state, error) {
 	hs := s.shared
-	if err := expectType(msg, wire.TypeCertificate); err != nil {
-		return nil, err
-	}
-	cm, err := wire.ParseCertificate12(msg)
+	cm, err := expectMessage(msg, wire.TypeCertificate, wire.ParseCertificate12)
 	if err != nil {
 		return nil, err
 	}
@@ -217,10 +214,7 @@ func (s *client12WaitServerKeyExchange) handle(msg []byte) (state, error) {
 	if ok, err := s.handleCertificateStatus(msg); ok || err != nil {
 		return s, err
 	}
-	if err := expectType(msg, wire.TypeServerKeyExchange); err != nil {
-		return nil, err
-	}
-	ske, err := wire.ParseServerKeyExchangeECDHE(msg)
+	ske, err := expectMessage(msg, wire.TypeServerKeyExchange, wire.ParseServerKeyExchangeECDHE)
 	if err != nil {
 		return nil, err
 	}

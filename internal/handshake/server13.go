@@ -212,10 +212,7 @@ func (s *serverWaitClientHello2) name() string { return "serverWaitClientHello2"
 
 func (s *serverWaitClientHello2) handle(msg []byte) (state, error) {
 	o := s.offer
-	if err := expectType(msg, wire.TypeClientHello); err != nil {
-		return nil, err
-	}
-	ch, err := wire.ParseClientHello(msg)
+	ch, err := expectMessage(msg, wire.TypeClientHello, wire.ParseClientHello)
 	if err != nil {
 		return nil, err
 	}
@@ -451,10 +448,7 @@ func (s *server13WaitCertificate) name() string { return "server13WaitCertificat
 
 func (s *server13WaitCertificate) handle(msg []byte) (state, error) {
 	hs := s.offer.shared
-	if err := expectType(msg, wire.TypeCertificate); err != nil {
-		return nil, err
-	}
-	cm, err := wire.ParseCertificate13(msg)
+	cm, err := expectMessage(msg, wire.TypeCertificate, wire.ParseCertificate13)
 	if err != nil {
 		return nil, err
 	}
@@ -509,10 +503,7 @@ func (s *server13WaitFinished) name() string { return "server13WaitFinished" }
 
 func (s *server13WaitFinished) handle(msg []byte) (state, error) {
 	hs := s.offer.shared
-	if err := expectType(msg, wire.TypeFinished); err != nil {
-		return nil, err
-	}
-	fin, err := wire.ParseFinished(msg)
+	fin, err := expectMessage(msg, wire.TypeFinished, wire.ParseFinished)
 	if err != nil {
 		return nil, err
 	}
