@@ -53,12 +53,9 @@ func ParseCertificateRequest13(msg []byte) (*CertificateRequest13, error) {
 	if !hmReadOpaque8(&s, &m.CertificateRequestContext, 0) {
 		return nil, hmDecode(name, "certificate_request_context")
 	}
-	exts, err := readExtensions(&s, name)
+	exts, err := readExtensionsToEnd(&s, name)
 	if err != nil {
 		return nil, err
-	}
-	if !s.Empty() {
-		return nil, hmDecode(name, "trailing data")
 	}
 	m.Extensions = exts
 	for _, e := range exts {

@@ -126,12 +126,9 @@ func ParseServerHello(msg []byte) (*ServerHello, error) {
 	if s.Empty() {
 		return m, nil
 	}
-	exts, err := readExtensions(&s, name)
+	exts, err := readExtensionsToEnd(&s, name)
 	if err != nil {
 		return nil, err
-	}
-	if !s.Empty() {
-		return nil, alert.New(alert.DecodeError, "malformed ServerHello: trailing data")
 	}
 	m.Extensions = exts
 	for _, e := range exts {
