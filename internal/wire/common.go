@@ -121,6 +121,21 @@ func readExtensionsToEnd(s *cryptobyte.String, name string) ([]Extension, error)
 	return exts, nil
 }
 
+// parseExtensionsToEnd is readExtensionsToEnd followed by parse on each
+// extension, in order, stopping at the first error.
+func parseExtensionsToEnd(s *cryptobyte.String, name string, parse func(Extension) error) ([]Extension, error) {
+	exts, err := readExtensionsToEnd(s, name)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range exts {
+		if err := parse(e); err != nil {
+			return nil, err
+		}
+	}
+	return exts, nil
+}
+
 // maxPresizedExtensions caps how many extensions readExtensions counts to
 // size its slice in one allocation.
 const maxPresizedExtensions = 2 * linearDupScan

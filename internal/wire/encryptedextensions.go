@@ -46,16 +46,11 @@ func ParseEncryptedExtensions(msg []byte) (*EncryptedExtensions, error) {
 	}
 	m := &EncryptedExtensions{Raw: msg}
 	// RFC 8446, Section 4.3.1: Extension extensions<0..2^16-1>.
-	exts, err := readExtensionsToEnd(&s, name)
+	exts, err := parseExtensionsToEnd(&s, name, m.parseExtension)
 	if err != nil {
 		return nil, err
 	}
 	m.Extensions = exts
-	for _, e := range exts {
-		if err := m.parseExtension(e); err != nil {
-			return nil, err
-		}
-	}
 	return m, nil
 }
 
