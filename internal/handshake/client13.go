@@ -140,12 +140,7 @@ func (s *client13WaitServerHello) handle(msg []byte) (state, error) {
 		early = keyschedule.NewEarlySecret(suite.Hash, nil)
 	}
 	s.pskEarly = nil
-	hsSecret := early.HandshakeSecret(secret)
-	th := hs.transcript.Sum()
-	clientSecret := hsSecret.ClientHandshakeTrafficSecret(th)
-	serverSecret := hsSecret.ServerHandshakeTrafficSecret(th)
-	hs.keyLog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", clientSecret)
-	hs.keyLog("SERVER_HANDSHAKE_TRAFFIC_SECRET", serverSecret)
+	hsSecret, clientSecret, serverSecret := hs.handshakeTrafficSecrets(early, secret)
 	readKeys, err := newProtector13(suite, serverSecret)
 	if err != nil {
 		return nil, err
@@ -256,6 +251,20 @@ func newProtector13(suite *suites.Suite, secret []byte) (*record.Protector, erro
 		return nil, alert.Wrap(alert.InternalError, err)
 	}
 	return p, nil
+}
+
+// handshakeTrafficSecrets derives the Handshake Secret from early and the
+// (EC)DHE shared secret, then client_handshake_traffic_secret and
+// server_handshake_traffic_secret over the transcript through ServerHello
+// (RFC 8446, Section 7.1), and logs both to the key log.
+func (hs *shared) handshakeTrafficSecrets(early *keyschedule.EarlySecret, sharedSecret []byte) (hsSecret *keyschedule.HandshakeSecret, client, server []byte) {
+	hsSecret = early.HandshakeSecret(sharedSecret)
+	th := hs.transcript.Sum()
+	client = hsSecret.ClientHandshakeTrafficSecret(th)
+	server = hsSecret.ServerHandshakeTrafficSecret(th)
+	hs.keyLog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", client)
+	hs.keyLog("SERVER_HANDSHAKE_TRAFFIC_SECRET", server)
+	return hsSecret, client, server
 }
 
 // client13Keys is what the client has once the handshake keys are in use.

@@ -315,12 +315,7 @@ func (o *server13Offer) sendServerFlight(ch *wire.ClientHello) (state, error) {
 		early = keyschedule.NewEarlySecret(o.suite.Hash, nil)
 	}
 	o.pskEarly = nil
-	hsSecret := early.HandshakeSecret(secret)
-	th := hs.transcript.Sum()
-	clientSecret := hsSecret.ClientHandshakeTrafficSecret(th)
-	serverSecret := hsSecret.ServerHandshakeTrafficSecret(th)
-	hs.keyLog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", clientSecret)
-	hs.keyLog("SERVER_HANDSHAKE_TRAFFIC_SECRET", serverSecret)
+	hsSecret, clientSecret, serverSecret := hs.handshakeTrafficSecrets(early, secret)
 	writeKeys, err := newProtector13(o.suite, serverSecret)
 	if err != nil {
 		return nil, err
