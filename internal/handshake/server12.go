@@ -396,16 +396,7 @@ func (s *server12WaitFinished) handle(msg []byte) (state, error) {
 	if err := s.saveSession(); err != nil {
 		return nil, err
 	}
-	s.sendFinished(s.serverKeys)
+	hs.sendFinished12(&s.prf, false, s.serverKeys)
 	hs.done = true
 	return nil, nil
-}
-
-// sendFinished sends ChangeCipherSpec and the server Finished.
-func (s *server12) sendFinished(serverKeys *record.Protector) {
-	hs := s.shared
-	hs.act(Action{Kind: ActSendCCS})
-	hs.act(Action{Kind: ActWriteKeys, Keys: serverKeys})
-	hs.send((&wire.Finished{VerifyData: s.prf.Finished12(false, hs.transcript.SumTemp())}).Marshal())
-	hs.act(Action{Kind: ActFlush})
 }
