@@ -20,34 +20,12 @@ type HandshakeMessage struct {
 	Version uint16
 }
 
-var messageNames = map[wire.HandshakeType]string{
-	wire.TypeHelloRequest:        "HelloRequest",
-	wire.TypeClientHello:         "ClientHello",
-	wire.TypeServerHello:         "ServerHello",
-	wire.TypeNewSessionTicket:    "NewSessionTicket",
-	wire.TypeEndOfEarlyData:      "EndOfEarlyData",
-	wire.TypeEncryptedExtensions: "EncryptedExtensions",
-	wire.TypeCertificate:         "Certificate",
-	wire.TypeServerKeyExchange:   "ServerKeyExchange",
-	wire.TypeCertificateRequest:  "CertificateRequest",
-	wire.TypeServerHelloDone:     "ServerHelloDone",
-	wire.TypeCertificateVerify:   "CertificateVerify",
-	wire.TypeClientKeyExchange:   "ClientKeyExchange",
-	wire.TypeFinished:            "Finished",
-	wire.TypeCertificateStatus:   "CertificateStatus",
-	wire.TypeKeyUpdate:           "KeyUpdate",
-}
-
 // messageName names a raw handshake message.
 func messageName(msg []byte) string {
-	t := wire.HandshakeType(msg[0])
-	if t == wire.TypeServerHello && len(msg) >= 6+32 && string(msg[6:38]) == string(wire.HelloRetryRequestRandom) {
-		return "HelloRetryRequest"
-	}
-	if n, ok := messageNames[t]; ok {
+	if n, ok := wire.MessageName(msg); ok {
 		return n
 	}
-	return "HandshakeType(" + strconv.Itoa(int(t)) + ")"
+	return "HandshakeType(" + strconv.Itoa(int(msg[0])) + ")"
 }
 
 func (c *Conn) traceMessage(name string, n int, sent bool, version uint16) {

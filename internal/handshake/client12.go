@@ -181,10 +181,7 @@ func (s *client12WaitCertificate) name() string { return "client12WaitCertificat
 
 func (s *client12WaitCertificate) handle(msg []byte) (state, error) {
 	hs := s.shared
-	if err := expectType(msg, wire.TypeCertificate); err != nil {
-		return nil, err
-	}
-	cm, err := wire.ParseCertificate12(msg)
+	cm, err := expectMessage(msg, wire.TypeCertificate, wire.ParseCertificate12)
 	if err != nil {
 		return nil, err
 	}
@@ -217,10 +214,7 @@ func (s *client12WaitServerKeyExchange) handle(msg []byte) (state, error) {
 	if ok, err := s.handleCertificateStatus(msg); ok || err != nil {
 		return s, err
 	}
-	if err := expectType(msg, wire.TypeServerKeyExchange); err != nil {
-		return nil, err
-	}
-	ske, err := wire.ParseServerKeyExchangeECDHE(msg)
+	ske, err := expectMessage(msg, wire.TypeServerKeyExchange, wire.ParseServerKeyExchangeECDHE)
 	if err != nil {
 		return nil, err
 	}
@@ -340,17 +334,8 @@ func (s *client12WaitCertRequestOrDone) sendClientFlight() (state, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.sendFinished(clientKeys)
+	hs.sendFinished12(&s.prf, true, clientKeys)
 	return &client12WaitCCS{client12: s.client12, serverKeys: serverKeys}, nil
-}
-
-// sendFinished sends ChangeCipherSpec and the client Finished.
-func (c *client12) sendFinished(clientKeys *record.Protector) {
-	hs := c.shared
-	hs.act(Action{Kind: ActSendCCS})
-	hs.act(Action{Kind: ActWriteKeys, Keys: clientKeys})
-	hs.send((&wire.Finished{VerifyData: c.prf.Finished12(true, hs.transcript.SumTemp())}).Marshal())
-	hs.act(Action{Kind: ActFlush})
 }
 
 // client12WaitCCS waits for the server's [NewSessionTicket] and
@@ -415,7 +400,7 @@ func (s *client12WaitFinished) handle(msg []byte) (state, error) {
 		hs.result.NewSession = &renewed
 	}
 	if s.resumed {
-		s.sendFinished(s.clientKeys)
+		hs.sendFinished12(&s.prf, true, s.clientKeys)
 	}
 	hs.done = true
 	return nil, nil

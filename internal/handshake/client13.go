@@ -24,10 +24,7 @@ func (s *client13WaitServerHello) name() string { return "client13WaitServerHell
 
 func (s *client13WaitServerHello) handle(msg []byte) (state, error) {
 	hs := s.hs()
-	if err := expectType(msg, wire.TypeServerHello); err != nil {
-		return nil, err
-	}
-	sh, err := wire.ParseServerHello(msg)
+	sh, err := expectMessage(msg, wire.TypeServerHello, wire.ParseServerHello)
 	if err != nil {
 		return nil, err
 	}
@@ -143,12 +140,7 @@ func (s *client13WaitServerHello) handle(msg []byte) (state, error) {
 		early = keyschedule.NewEarlySecret(suite.Hash, nil)
 	}
 	s.pskEarly = nil
-	hsSecret := early.HandshakeSecret(secret)
-	th := hs.transcript.Sum()
-	clientSecret := hsSecret.ClientHandshakeTrafficSecret(th)
-	serverSecret := hsSecret.ServerHandshakeTrafficSecret(th)
-	hs.keyLog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", clientSecret)
-	hs.keyLog("SERVER_HANDSHAKE_TRAFFIC_SECRET", serverSecret)
+	hsSecret, clientSecret, serverSecret := hs.handshakeTrafficSecrets(early, secret)
 	readKeys, err := newProtector13(suite, serverSecret)
 	if err != nil {
 		return nil, err
@@ -261,11 +253,18 @@ func newProtector13(suite *suites.Suite, secret []byte) (*record.Protector, erro
 	return p, nil
 }
 
-func expectType(msg []byte, want wire.HandshakeType) error {
-	if wire.HandshakeType(msg[0]) != want {
-		return alert.New(alert.UnexpectedMessage, "unexpected handshake message type %d, want %d", msg[0], want)
-	}
-	return nil
+// handshakeTrafficSecrets derives the Handshake Secret from early and the
+// (EC)DHE shared secret, then client_handshake_traffic_secret and
+// server_handshake_traffic_secret over the transcript through ServerHello
+// (RFC 8446, Section 7.1), and logs both to the key log.
+func (hs *shared) handshakeTrafficSecrets(early *keyschedule.EarlySecret, sharedSecret []byte) (hsSecret *keyschedule.HandshakeSecret, client, server []byte) {
+	hsSecret = early.HandshakeSecret(sharedSecret)
+	th := hs.transcript.Sum()
+	client = hsSecret.ClientHandshakeTrafficSecret(th)
+	server = hsSecret.ServerHandshakeTrafficSecret(th)
+	hs.keyLog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", client)
+	hs.keyLog("SERVER_HANDSHAKE_TRAFFIC_SECRET", server)
+	return hsSecret, client, server
 }
 
 // client13Keys is what the client has once the handshake keys are in use.
@@ -285,10 +284,7 @@ func (s *client13WaitEncryptedExtensions) name() string { return "client13WaitEn
 
 func (s *client13WaitEncryptedExtensions) handle(msg []byte) (state, error) {
 	hs := s.shared
-	if err := expectType(msg, wire.TypeEncryptedExtensions); err != nil {
-		return nil, err
-	}
-	ee, err := wire.ParseEncryptedExtensions(msg)
+	ee, err := expectMessage(msg, wire.TypeEncryptedExtensions, wire.ParseEncryptedExtensions)
 	if err != nil {
 		return nil, err
 	}
@@ -356,10 +352,7 @@ func (s *client13WaitCert) name() string { return "client13WaitCert" }
 
 func (s *client13WaitCert) handle(msg []byte) (state, error) {
 	hs := s.shared
-	if err := expectType(msg, wire.TypeCertificate); err != nil {
-		return nil, err
-	}
-	cm, err := wire.ParseCertificate13(msg)
+	cm, err := expectMessage(msg, wire.TypeCertificate, wire.ParseCertificate13)
 	if err != nil {
 		return nil, err
 	}
@@ -411,10 +404,7 @@ func (s *client13WaitCertVerify) handle(msg []byte) (state, error) {
 // it must sign the transcript so far with a scheme we offered, then joins
 // the transcript. It returns the scheme.
 func (hs *shared) receiveCertificateVerify13(msg []byte, offered []uint16, context string) (uint16, error) {
-	if err := expectType(msg, wire.TypeCertificateVerify); err != nil {
-		return 0, err
-	}
-	cv, err := wire.ParseCertificateVerify(msg)
+	cv, err := expectMessage(msg, wire.TypeCertificateVerify, wire.ParseCertificateVerify)
 	if err != nil {
 		return 0, err
 	}
@@ -450,10 +440,7 @@ func (s *client13WaitFinished) name() string { return "client13WaitFinished" }
 
 func (s *client13WaitFinished) handle(msg []byte) (state, error) {
 	hs := s.shared
-	if err := expectType(msg, wire.TypeFinished); err != nil {
-		return nil, err
-	}
-	fin, err := wire.ParseFinished(msg)
+	fin, err := expectMessage(msg, wire.TypeFinished, wire.ParseFinished)
 	if err != nil {
 		return nil, err
 	}

@@ -163,3 +163,14 @@ func (hs *shared) receiveFinished12(prf *keyschedule.Master12, fromClient bool, 
 	hs.transcript.Write(msg)
 	return hs.runVerifyConnection()
 }
+
+// sendFinished12 sends ChangeCipherSpec, switches to the new write keys
+// and sends this side's Finished over the transcript so far (RFC 5246,
+// Section 7.4.9: Finished is the first message protected by the just
+// negotiated keys), then flushes the flight.
+func (hs *shared) sendFinished12(prf *keyschedule.Master12, fromClient bool, keys *record.Protector) {
+	hs.act(Action{Kind: ActSendCCS})
+	hs.act(Action{Kind: ActWriteKeys, Keys: keys})
+	hs.send((&wire.Finished{VerifyData: prf.Finished12(fromClient, hs.transcript.SumTemp())}).Marshal())
+	hs.act(Action{Kind: ActFlush})
+}

@@ -26,37 +26,13 @@ const (
 // ccsName stands for a change_cipher_spec in message names and tampers.
 const ccsName = "ChangeCipherSpec"
 
-var typeNames = map[wire.HandshakeType]string{
-	wire.TypeHelloRequest:        "HelloRequest",
-	wire.TypeClientHello:         "ClientHello",
-	wire.TypeServerHello:         "ServerHello",
-	wire.TypeNewSessionTicket:    "NewSessionTicket",
-	wire.TypeEndOfEarlyData:      "EndOfEarlyData",
-	wire.TypeEncryptedExtensions: "EncryptedExtensions",
-	wire.TypeCertificate:         "Certificate",
-	wire.TypeServerKeyExchange:   "ServerKeyExchange",
-	wire.TypeCertificateRequest:  "CertificateRequest",
-	wire.TypeServerHelloDone:     "ServerHelloDone",
-	wire.TypeCertificateVerify:   "CertificateVerify",
-	wire.TypeClientKeyExchange:   "ClientKeyExchange",
-	wire.TypeFinished:            "Finished",
-	wire.TypeCertificateStatus:   "CertificateStatus",
-	wire.TypeKeyUpdate:           "KeyUpdate",
-}
-
 // typeName names a handshake message by its type byte; a ServerHello
 // carrying the special random is a HelloRetryRequest.
 func typeName(msg []byte) string {
 	if len(msg) == 0 {
 		return "empty"
 	}
-	if wire.HandshakeType(msg[0]) == wire.TypeServerHello {
-		const randomAt = wire.HeaderLen + 2
-		if len(msg) >= randomAt+32 && bytes.Equal(msg[randomAt:randomAt+32], wire.HelloRetryRequestRandom) {
-			return "HelloRetryRequest"
-		}
-	}
-	if n, ok := typeNames[wire.HandshakeType(msg[0])]; ok {
+	if n, ok := wire.MessageName(msg); ok {
 		return n
 	}
 	return fmt.Sprintf("type%d", msg[0])

@@ -190,6 +190,26 @@ type state interface {
 	name() string
 }
 
+// expectType checks that msg is the message the current state waits for.
+// RFC 8446, Section 6.2 and RFC 5246, Section 7.2.2: a message that is
+// "inappropriate" here is an "unexpected_message".
+func expectType(msg []byte, want wire.HandshakeType) error {
+	if wire.HandshakeType(msg[0]) != want {
+		return alert.New(alert.UnexpectedMessage, "unexpected handshake message type %d, want %d", msg[0], want)
+	}
+	return nil
+}
+
+// expectMessage is expectType followed by the message's parser: the opening
+// of every state that waits for exactly one message type.
+func expectMessage[M any](msg []byte, want wire.HandshakeType, parse func([]byte) (M, error)) (M, error) {
+	if err := expectType(msg, want); err != nil {
+		var zero M
+		return zero, err
+	}
+	return parse(msg)
+}
+
 // Machine runs one handshake.
 type Machine struct {
 	hs    *shared

@@ -239,10 +239,7 @@ func (s *server12WaitCertificate) name() string { return "server12WaitCertificat
 
 func (s *server12WaitCertificate) handle(msg []byte) (state, error) {
 	hs := s.shared
-	if err := expectType(msg, wire.TypeCertificate); err != nil {
-		return nil, err
-	}
-	cm, err := wire.ParseCertificate12(msg)
+	cm, err := expectMessage(msg, wire.TypeCertificate, wire.ParseCertificate12)
 	if err != nil {
 		return nil, err
 	}
@@ -269,10 +266,7 @@ func (s *server12WaitClientKeyExchange) name() string { return "server12WaitClie
 
 func (s *server12WaitClientKeyExchange) handle(msg []byte) (state, error) {
 	hs := s.shared
-	if err := expectType(msg, wire.TypeClientKeyExchange); err != nil {
-		return nil, err
-	}
-	cke, err := wire.ParseClientKeyExchange(msg)
+	cke, err := expectMessage(msg, wire.TypeClientKeyExchange, wire.ParseClientKeyExchange)
 	if err != nil {
 		return nil, err
 	}
@@ -343,10 +337,7 @@ func (s *server12WaitCertificateVerify) name() string { return "server12WaitCert
 
 func (s *server12WaitCertificateVerify) handle(msg []byte) (state, error) {
 	hs := s.shared
-	if err := expectType(msg, wire.TypeCertificateVerify); err != nil {
-		return nil, err
-	}
-	cv, err := wire.ParseCertificateVerify(msg)
+	cv, err := expectMessage(msg, wire.TypeCertificateVerify, wire.ParseCertificateVerify)
 	if err != nil {
 		return nil, err
 	}
@@ -405,16 +396,7 @@ func (s *server12WaitFinished) handle(msg []byte) (state, error) {
 	if err := s.saveSession(); err != nil {
 		return nil, err
 	}
-	s.sendFinished(s.serverKeys)
+	hs.sendFinished12(&s.prf, false, s.serverKeys)
 	hs.done = true
 	return nil, nil
-}
-
-// sendFinished sends ChangeCipherSpec and the server Finished.
-func (s *server12) sendFinished(serverKeys *record.Protector) {
-	hs := s.shared
-	hs.act(Action{Kind: ActSendCCS})
-	hs.act(Action{Kind: ActWriteKeys, Keys: serverKeys})
-	hs.send((&wire.Finished{VerifyData: s.prf.Finished12(false, hs.transcript.SumTemp())}).Marshal())
-	hs.act(Action{Kind: ActFlush})
 }

@@ -109,7 +109,7 @@ func (hs *shared) resume12(ch *wire.ClientHello, sess *SessionState, secureReneg
 	if err != nil {
 		return nil, err
 	}
-	st.sendFinished(serverKeys)
+	st.shared.sendFinished12(&st.prf, false, serverKeys)
 	ccs := &r.ccs
 	ccs.server12, ccs.clientKeys, ccs.serverKeys, ccs.resumed = st, clientKeys, serverKeys, true
 	return &r.ccs, nil

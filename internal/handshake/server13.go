@@ -212,10 +212,7 @@ func (s *serverWaitClientHello2) name() string { return "serverWaitClientHello2"
 
 func (s *serverWaitClientHello2) handle(msg []byte) (state, error) {
 	o := s.offer
-	if err := expectType(msg, wire.TypeClientHello); err != nil {
-		return nil, err
-	}
-	ch, err := wire.ParseClientHello(msg)
+	ch, err := expectMessage(msg, wire.TypeClientHello, wire.ParseClientHello)
 	if err != nil {
 		return nil, err
 	}
@@ -318,12 +315,7 @@ func (o *server13Offer) sendServerFlight(ch *wire.ClientHello) (state, error) {
 		early = keyschedule.NewEarlySecret(o.suite.Hash, nil)
 	}
 	o.pskEarly = nil
-	hsSecret := early.HandshakeSecret(secret)
-	th := hs.transcript.Sum()
-	clientSecret := hsSecret.ClientHandshakeTrafficSecret(th)
-	serverSecret := hsSecret.ServerHandshakeTrafficSecret(th)
-	hs.keyLog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", clientSecret)
-	hs.keyLog("SERVER_HANDSHAKE_TRAFFIC_SECRET", serverSecret)
+	hsSecret, clientSecret, serverSecret := hs.handshakeTrafficSecrets(early, secret)
 	writeKeys, err := newProtector13(o.suite, serverSecret)
 	if err != nil {
 		return nil, err
@@ -451,10 +443,7 @@ func (s *server13WaitCertificate) name() string { return "server13WaitCertificat
 
 func (s *server13WaitCertificate) handle(msg []byte) (state, error) {
 	hs := s.offer.shared
-	if err := expectType(msg, wire.TypeCertificate); err != nil {
-		return nil, err
-	}
-	cm, err := wire.ParseCertificate13(msg)
+	cm, err := expectMessage(msg, wire.TypeCertificate, wire.ParseCertificate13)
 	if err != nil {
 		return nil, err
 	}
@@ -509,10 +498,7 @@ func (s *server13WaitFinished) name() string { return "server13WaitFinished" }
 
 func (s *server13WaitFinished) handle(msg []byte) (state, error) {
 	hs := s.offer.shared
-	if err := expectType(msg, wire.TypeFinished); err != nil {
-		return nil, err
-	}
-	fin, err := wire.ParseFinished(msg)
+	fin, err := expectMessage(msg, wire.TypeFinished, wire.ParseFinished)
 	if err != nil {
 		return nil, err
 	}

@@ -23,10 +23,7 @@ func (s *serverWaitClientHello) name() string { return "serverWaitClientHello" }
 
 func (s *serverWaitClientHello) handle(msg []byte) (state, error) {
 	hs := s.shared
-	if err := expectType(msg, wire.TypeClientHello); err != nil {
-		return nil, err
-	}
-	ch, err := wire.ParseClientHello(msg)
+	ch, err := expectMessage(msg, wire.TypeClientHello, wire.ParseClientHello)
 	if err != nil {
 		return nil, err
 	}

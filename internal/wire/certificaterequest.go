@@ -53,19 +53,11 @@ func ParseCertificateRequest13(msg []byte) (*CertificateRequest13, error) {
 	if !hmReadOpaque8(&s, &m.CertificateRequestContext, 0) {
 		return nil, hmDecode(name, "certificate_request_context")
 	}
-	exts, err := readExtensions(&s, name)
+	exts, err := parseExtensionsToEnd(&s, name, m.parseExtension)
 	if err != nil {
 		return nil, err
 	}
-	if !s.Empty() {
-		return nil, hmDecode(name, "trailing data")
-	}
 	m.Extensions = exts
-	for _, e := range exts {
-		if err := m.parseExtension(e); err != nil {
-			return nil, err
-		}
-	}
 	// RFC 8446, Section 4.3.2: "The "signature_algorithms" extension MUST
 	// be specified".
 	if m.SignatureAlgorithms == nil {

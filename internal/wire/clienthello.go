@@ -229,12 +229,9 @@ func ParseClientHello(msg []byte) (*ClientHello, error) {
 	if s.Empty() {
 		return m, nil
 	}
-	exts, err := readExtensions(&s, name)
+	exts, err := readExtensionsToEnd(&s, name)
 	if err != nil {
 		return nil, err
-	}
-	if !s.Empty() {
-		return nil, alert.New(alert.DecodeError, "malformed ClientHello: trailing data")
 	}
 	m.Extensions = exts
 	for i, e := range exts {

@@ -107,6 +107,35 @@ func readExtensions(s *cryptobyte.String, name string) ([]Extension, error) {
 // the check stays linear in the block's size.
 const linearDupScan = 32
 
+// readExtensionsToEnd reads the extensions block that closes a message
+// body (ClientHello, ServerHello, EncryptedExtensions, CertificateRequest,
+// NewSessionTicket): anything after it is a decode_error.
+func readExtensionsToEnd(s *cryptobyte.String, name string) ([]Extension, error) {
+	exts, err := readExtensions(s, name)
+	if err != nil {
+		return nil, err
+	}
+	if !s.Empty() {
+		return nil, hmDecode(name, "trailing data")
+	}
+	return exts, nil
+}
+
+// parseExtensionsToEnd is readExtensionsToEnd followed by parse on each
+// extension, in order, stopping at the first error.
+func parseExtensionsToEnd(s *cryptobyte.String, name string, parse func(Extension) error) ([]Extension, error) {
+	exts, err := readExtensionsToEnd(s, name)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range exts {
+		if err := parse(e); err != nil {
+			return nil, err
+		}
+	}
+	return exts, nil
+}
+
 // maxPresizedExtensions caps how many extensions readExtensions counts to
 // size its slice in one allocation.
 const maxPresizedExtensions = 2 * linearDupScan

@@ -1,7 +1,6 @@
 package wire
 
 import (
-	"github.com/hushtls/hush/internal/alert"
 	"golang.org/x/crypto/cryptobyte"
 )
 
@@ -47,19 +46,11 @@ func ParseEncryptedExtensions(msg []byte) (*EncryptedExtensions, error) {
 	}
 	m := &EncryptedExtensions{Raw: msg}
 	// RFC 8446, Section 4.3.1: Extension extensions<0..2^16-1>.
-	exts, err := readExtensions(&s, name)
+	exts, err := parseExtensionsToEnd(&s, name, m.parseExtension)
 	if err != nil {
 		return nil, err
 	}
-	if !s.Empty() {
-		return nil, alert.New(alert.DecodeError, "malformed EncryptedExtensions: trailing data")
-	}
 	m.Extensions = exts
-	for _, e := range exts {
-		if err := m.parseExtension(e); err != nil {
-			return nil, err
-		}
-	}
 	return m, nil
 }
 

@@ -39,12 +39,9 @@ func ParseNewSessionTicket13(msg []byte) (*NewSessionTicket13, error) {
 		!hmReadOpaque8(&s, &m.Nonce, 0) || !hmReadOpaque16(&s, &m.Ticket, 1) {
 		return nil, hmDecode(name, "fields")
 	}
-	exts, err := readExtensions(&s, name)
+	exts, err := readExtensionsToEnd(&s, name)
 	if err != nil {
 		return nil, err
-	}
-	if !s.Empty() {
-		return nil, hmDecode(name, "trailing data")
 	}
 	m.Extensions = exts
 	for _, e := range exts {

@@ -126,19 +126,11 @@ func ParseServerHello(msg []byte) (*ServerHello, error) {
 	if s.Empty() {
 		return m, nil
 	}
-	exts, err := readExtensions(&s, name)
+	exts, err := parseExtensionsToEnd(&s, name, m.parseExtension)
 	if err != nil {
 		return nil, err
 	}
-	if !s.Empty() {
-		return nil, alert.New(alert.DecodeError, "malformed ServerHello: trailing data")
-	}
 	m.Extensions = exts
-	for _, e := range exts {
-		if err := m.parseExtension(e); err != nil {
-			return nil, err
-		}
-	}
 	return m, nil
 }
 
