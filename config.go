@@ -49,6 +49,19 @@ type ClientHelloInfo struct {
 	SupportedVersions []uint16
 }
 
+// CertificateRequestInfo is what a client's GetClientCertificate callback
+// learns of the server's CertificateRequest.
+type CertificateRequestInfo struct {
+	// AcceptableCAs are the DER-encoded distinguished names of the CAs the
+	// server accepts (certificate_authorities); empty when it named none.
+	AcceptableCAs [][]byte
+	// SignatureSchemes are the schemes the server accepts for the
+	// CertificateVerify.
+	SignatureSchemes []SignatureScheme
+	// Version is the negotiated TLS version.
+	Version uint16
+}
+
 // Config configures a client or a server. Fields have crypto/tls's
 // meanings except where noted. A Config may be shared by many connections
 // once in use; do not change it then.
@@ -65,6 +78,13 @@ type Config struct {
 	// GetCertificate, when set, picks the server certificate from the
 	// ClientHello; returning nil, nil falls back to Certificates.
 	GetCertificate func(*ClientHelloInfo) (*Certificate, error)
+	// GetClientCertificate, when set, picks the client certificate when a
+	// server asks for one, instead of Certificates. Returning nil or a
+	// Certificate without a chain sends none (the server decides whether
+	// that is acceptable); the chosen key must be able to sign one of the
+	// requested SignatureSchemes. An error aborts the handshake with
+	// internal_error, or the alert of an *AlertError it wraps.
+	GetClientCertificate func(*CertificateRequestInfo) (*Certificate, error)
 
 	// RootCAs verifies servers; nil means the system pool.
 	RootCAs *x509.CertPool
@@ -423,6 +443,19 @@ func (c *Config) params(isClient bool) (*handshake.Params, error) {
 			}
 			cert, err := get(info)
 			if err != nil || cert == nil {
+				return nil, chosenAlert(err)
+			}
+			return cert.internal()
+		}
+	}
+	if get := c.GetClientCertificate; get != nil && isClient {
+		p.GetClientCertificate = func(ri *handshake.CertRequestInfo) (*handshake.Certificate, error) {
+			info := &CertificateRequestInfo{AcceptableCAs: ri.AcceptableCAs, Version: ri.Version}
+			for _, s := range ri.SignatureSchemes {
+				info.SignatureSchemes = append(info.SignatureSchemes, SignatureScheme(s))
+			}
+			cert, err := get(info)
+			if err != nil || cert == nil || len(cert.Certificate) == 0 {
 				return nil, chosenAlert(err)
 			}
 			return cert.internal()

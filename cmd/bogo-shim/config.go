@@ -26,9 +26,6 @@ func (c *testConfig) validate() error {
 	if c.noTLS12 && c.noTLS13 {
 		return unimplemented("versions below TLS 1.2")
 	}
-	if c.failCertCallback && !c.server {
-		return unimplemented("a client certificate callback")
-	}
 	if c.rejectALPN && !c.server {
 		return unimplemented("-reject-alpn on a client")
 	}
@@ -181,6 +178,13 @@ func (c *testConfig) hushConfig() (*hush.Config, error) {
 		}
 	} else {
 		cfg.InsecureSkipVerify = true
+		if c.failCertCallback {
+			// BoringSSL's client certificate callback failing is a
+			// GetClientCertificate error: internal_error.
+			cfg.GetClientCertificate = func(*hush.CertificateRequestInfo) (*hush.Certificate, error) {
+				return nil, errors.New("client certificate callback failed (-fail-cert-callback)")
+			}
+		}
 		if c.verifyPeer {
 			cfg.VerifyPeerCertificate = verify
 		}

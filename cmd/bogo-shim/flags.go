@@ -280,7 +280,7 @@ var flags = map[string]flagSpec{
 	// an *AlertError choosing bad_certificate_status_response.
 	"-fail-ocsp-callback": {kindBool, func(c *testConfig, v flagValue) error { c.failOCSPCallback = true; return nil }},
 	// A failing certificate callback is a GetCertificate error on a server
-	// (hush answers internal_error); a hush client has no such callback.
+	// and a GetClientCertificate error on a client (internal_error).
 	"-fail-cert-callback": {kindBool, func(c *testConfig, v flagValue) error { c.failCertCallback = true; return nil }},
 	// The old client certificate callback supplies the leaf alone.
 	"-use-old-client-cert-callback": {kindBool, func(c *testConfig, v flagValue) error { c.useOldClientCertCallback = true; return nil }},

@@ -409,7 +409,7 @@ func TestSignatureSchemeFlags(t *testing.T) {
 	// Callbacks a hush client does not have are refused, not faked.
 	// (-fail-ocsp-callback on a client is a VerifyConnection choosing its
 	// alert: TestClientFailingOCSPCallback.)
-	for _, args := range [][]string{{"-fail-cert-callback"}, {"-reject-alpn"}} {
+	for _, args := range [][]string{{"-reject-alpn"}} {
 		c, _, _, err := parseArgs(args)
 		if err != nil {
 			t.Fatal(err)

@@ -273,14 +273,11 @@ func (s *client12WaitCertRequestOrDone) sendClientFlight() (state, error) {
 	var chosen *Certificate
 	var scheme uint16
 	if s.request != nil {
-		for _, c := range hs.p.Certificates {
-			if !certTypeRequested(c.Key.Public(), s.request.CertificateTypes) {
-				continue
-			}
-			if sc, err := chooseScheme(c, s.request.SignatureAlgorithms, wire.VersionTLS12); err == nil {
-				chosen, scheme = c, sc
-				break
-			}
+		var err error
+		chosen, scheme, err = hs.chooseClientCertificate(wire.VersionTLS12, s.request.SignatureAlgorithms,
+			s.request.CertificateAuthorities, s.request.CertificateTypes)
+		if err != nil {
+			return nil, err
 		}
 		cm := &wire.Certificate12{}
 		if chosen != nil {

@@ -495,13 +495,9 @@ func (s *client13WaitFinished) handle(msg []byte) (state, error) {
 // empty Certificate (RFC 8446, Section 4.4.2).
 func (s *client13WaitFinished) sendClientCertificate() error {
 	hs := s.shared
-	var chosen *Certificate
-	var scheme uint16
-	for _, c := range hs.p.Certificates {
-		if sc, err := chooseScheme(c, s.request.SignatureAlgorithms, wire.VersionTLS13); err == nil {
-			chosen, scheme = c, sc
-			break
-		}
+	chosen, scheme, err := hs.chooseClientCertificate(wire.VersionTLS13, s.request.SignatureAlgorithms, s.request.CertificateAuthorities, nil)
+	if err != nil {
+		return err
 	}
 	cm := &wire.Certificate13{}
 	if chosen != nil {

@@ -76,6 +76,17 @@ type HelloInfo struct {
 	SupportedVersions []uint16
 }
 
+// CertRequestInfo is what a client's GetClientCertificate callback sees of
+// the server's CertificateRequest.
+type CertRequestInfo struct {
+	// AcceptableCAs are the DER distinguished names the server listed
+	// (certificate_authorities, RFC 8446, Section 4.2.4; RFC 5246, Section
+	// 7.4.4), possibly none.
+	AcceptableCAs    [][]byte
+	SignatureSchemes []uint16
+	Version          uint16
+}
+
 // ClientAuth modes, with crypto/tls's meanings and values.
 const (
 	NoClientCert = iota
@@ -105,6 +116,9 @@ type Params struct {
 	// from the peer, in preference order; nil means sig's defaults.
 	SignatureSchemes []uint16
 	GetCertificate   func(*HelloInfo) (*Certificate, error)
+	// GetClientCertificate, when set, chooses the client's certificate
+	// instead of Certificates; a nil result means none.
+	GetClientCertificate func(*CertRequestInfo) (*Certificate, error)
 
 	ServerName         string
 	InsecureSkipVerify bool
