@@ -85,6 +85,15 @@ type Config struct {
 	// requested SignatureSchemes. An error aborts the handshake with
 	// internal_error, or the alert of an *AlertError it wraps.
 	GetClientCertificate func(*CertificateRequestInfo) (*Certificate, error)
+	// GetConfigForClient, when set on a server, is called once with the
+	// first ClientHello and may return the Config for the rest of this
+	// connection (nil keeps this one): certificates, versions, suites,
+	// client authentication, ALPN, session tickets, callbacks and key
+	// logging then all come from it. HandshakeTimeout and
+	// MaxHandshakeMessageSize stay this Config's (they apply before the
+	// ClientHello is read). An error aborts the handshake with
+	// internal_error, or the alert of an *AlertError it wraps.
+	GetConfigForClient func(*ClientHelloInfo) (*Config, error)
 
 	// RootCAs verifies servers; nil means the system pool.
 	RootCAs *x509.CertPool
@@ -384,7 +393,7 @@ func (c *Config) maxVersion() uint16 {
 	return c.MaxVersion
 }
 
-var errNoCertificates = errors.New("hush: server Config has neither Certificates nor GetCertificate")
+var errNoCertificates = errors.New("hush: server Config has neither Certificates nor GetCertificate nor GetConfigForClient")
 
 // params translates the public configuration into the handshake's.
 func (c *Config) params(isClient bool) (*handshake.Params, error) {
@@ -431,17 +440,7 @@ func (c *Config) params(isClient bool) (*handshake.Params, error) {
 	if c.GetCertificate != nil {
 		get := c.GetCertificate
 		p.GetCertificate = func(hi *handshake.HelloInfo) (*handshake.Certificate, error) {
-			info := &ClientHelloInfo{
-				ServerName:        hi.ServerName,
-				CipherSuites:      hi.CipherSuites,
-				SignatureSchemes:  hi.SignatureSchemes,
-				SupportedProtos:   hi.SupportedProtos,
-				SupportedVersions: hi.SupportedVersions,
-			}
-			for _, g := range hi.SupportedGroups {
-				info.SupportedCurves = append(info.SupportedCurves, CurveID(g))
-			}
-			cert, err := get(info)
+			cert, err := get(clientHelloInfo(hi))
 			if err != nil || cert == nil {
 				return nil, chosenAlert(err)
 			}
@@ -465,10 +464,26 @@ func (c *Config) params(isClient bool) (*handshake.Params, error) {
 		if c.ServerName == "" && !c.InsecureSkipVerify {
 			return nil, errors.New("hush: either ServerName or InsecureSkipVerify must be set in the Config")
 		}
-	} else if len(c.Certificates) == 0 && c.GetCertificate == nil {
+	} else if len(c.Certificates) == 0 && c.GetCertificate == nil && c.GetConfigForClient == nil {
 		return nil, errNoCertificates
 	}
 	return p, nil
+}
+
+// clientHelloInfo converts what the handshake saw of a ClientHello for the
+// server's callbacks.
+func clientHelloInfo(hi *handshake.HelloInfo) *ClientHelloInfo {
+	info := &ClientHelloInfo{
+		ServerName:        hi.ServerName,
+		CipherSuites:      hi.CipherSuites,
+		SignatureSchemes:  hi.SignatureSchemes,
+		SupportedProtos:   hi.SupportedProtos,
+		SupportedVersions: hi.SupportedVersions,
+	}
+	for _, g := range hi.SupportedGroups {
+		info.SupportedCurves = append(info.SupportedCurves, CurveID(g))
+	}
+	return info
 }
 
 // chosenAlert tags a callback's error with the alert it chose, when it is

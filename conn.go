@@ -184,15 +184,26 @@ func (c *Conn) runHandshake() error {
 			_ = c.conn.SetWriteDeadline(fromNanos(c.writeDeadline.Load()))
 		}()
 	}
-	params, err := c.config.params(c.isClient)
+	params, err := c.handshakeParams(c.config)
 	if err != nil {
 		return c.fatal(alert.Wrap(alert.InternalError, err))
 	}
-	if c.config.VerifyConnection != nil {
-		verify := c.config.VerifyConnection
-		params.VerifyConnection = func(r *handshake.Result) error {
-			e := summarize(r, false, false)
-			return chosenAlert(verify(e.state(false)))
+	if get := c.config.GetConfigForClient; get != nil && !c.isClient {
+		params.GetConfigForClient = func(hi *handshake.HelloInfo) (*handshake.Params, error) {
+			cfg, err := get(clientHelloInfo(hi))
+			if err != nil || cfg == nil {
+				return nil, chosenAlert(err)
+			}
+			np, err := c.handshakeParams(cfg)
+			if err != nil {
+				return nil, alert.Wrap(alert.InternalError, err)
+			}
+			// The rest of the connection (key log, message trace,
+			// tickets) follows the chosen Config. Nothing else reads
+			// c.config while the handshake runs: Read and Write wait
+			// for it.
+			c.config = cfg
+			return np, nil
 		}
 	}
 	c.takeHandshakeBufs()
@@ -285,6 +296,22 @@ func (c *Conn) checkFlightBoundary(m *handshake.Machine, actions []handshake.Act
 		return alert.New(alert.UnexpectedMessage, "handshake data received ahead of our flight")
 	}
 	return nil
+}
+
+// handshakeParams translates cfg for the handshake machine, with its
+// VerifyConnection hook.
+func (c *Conn) handshakeParams(cfg *Config) (*handshake.Params, error) {
+	params, err := cfg.params(c.isClient)
+	if err != nil {
+		return nil, err
+	}
+	if verify := cfg.VerifyConnection; verify != nil {
+		params.VerifyConnection = func(r *handshake.Result) error {
+			e := summarize(r, false, false)
+			return chosenAlert(verify(e.state(false)))
+		}
+	}
+	return params, nil
 }
 
 // sessionKey names this connection's server in the client session cache.

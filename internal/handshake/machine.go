@@ -116,6 +116,10 @@ type Params struct {
 	// from the peer, in preference order; nil means sig's defaults.
 	SignatureSchemes []uint16
 	GetCertificate   func(*HelloInfo) (*Certificate, error)
+	// GetConfigForClient, when set on a server, is called with the first
+	// ClientHello; the Params it returns (if not nil) replace these for
+	// the rest of the handshake.
+	GetConfigForClient func(*HelloInfo) (*Params, error)
 	// GetClientCertificate, when set, chooses the client's certificate
 	// instead of Certificates; a nil result means none.
 	GetClientCertificate func(*CertRequestInfo) (*Certificate, error)

@@ -27,6 +27,18 @@ func (s *serverWaitClientHello) handle(msg []byte) (state, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The application may answer this client with another configuration;
+	// it is consulted once, on the first ClientHello, before anything is
+	// negotiated.
+	if get := hs.p.GetConfigForClient; get != nil {
+		np, err := get(helloInfo(ch))
+		if err != nil {
+			return nil, alert.Default(alert.InternalError, err)
+		}
+		if np != nil {
+			hs.p = np
+		}
+	}
 	version, err := hs.negotiateVersion(ch)
 	if err != nil {
 		return nil, err
