@@ -152,6 +152,16 @@ func (c *testConfig) hushConfig() (*hush.Config, error) {
 			}
 			return verify(raw, chains)
 		}
+		if c.useEarlyCallback || c.failEarlyCallback {
+			fail := c.failEarlyCallback
+			cfg.GetConfigForClient = func(*hush.ClientHelloInfo) (*hush.Config, error) {
+				if fail {
+					return nil, &hush.AlertError{Alert: hush.AlertHandshakeFailure,
+						Err: errors.New("connection rejected by -fail-early-callback")}
+				}
+				return nil, nil
+			}
+		}
 		if c.selectALPN != "" && !c.declineALPN {
 			cfg.NextProtos = []string{c.selectALPN}
 		}

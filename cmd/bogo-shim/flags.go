@@ -128,6 +128,8 @@ type testConfig struct {
 	async                     bool
 	clientCANames             [][]byte
 	policy                    *compliancePolicy
+	useEarlyCallback          bool
+	failEarlyCallback         bool
 
 	// keyLog captures hush's key log for -export-traffic-secrets.
 	keyLog *keyLogCapture
@@ -335,6 +337,12 @@ var flags = map[string]flagSpec{
 		}
 		return nil
 	}},
+	// BoringSSL's early (select-certificate) callback sees the ClientHello
+	// before anything is negotiated: Config.GetConfigForClient. Used, it
+	// keeps the configuration; failing, it rejects the connection with
+	// handshake_failure.
+	"-use-early-callback":  {kindBool, func(c *testConfig, v flagValue) error { c.useEarlyCallback = true; return nil }},
+	"-fail-early-callback": {kindBool, func(c *testConfig, v flagValue) error { c.failEarlyCallback = true; return nil }},
 	// Compliance policies are Config settings (policy.go).
 	"-fips-202205":      {kindBool, func(c *testConfig, v flagValue) error { c.policy = &fips202205; return nil }},
 	"-wpa-202304":       {kindBool, func(c *testConfig, v flagValue) error { c.policy = &wpa202304; return nil }},

@@ -118,3 +118,30 @@ func TestClientFailingOCSPCallback(t *testing.T) {
 		t.Fatalf("shim exit %d, want a failure", code)
 	}
 }
+
+// -fail-early-callback rejects the ClientHello with handshake_failure
+// (GetConfigForClient returning an *AlertError); -use-early-callback
+// keeps the configuration.
+func TestEarlyCallback(t *testing.T) {
+	chain := testutil.NewChain(t, testutil.ECDSAP256)
+	for _, tc := range []struct {
+		flag string
+		ok   bool
+	}{{"-use-early-callback", true}, {"-fail-early-callback", false}} {
+		r := startShim(t, "-server", tc.flag, "-cert-file", writeFile(t, chain.CertPEM), "-key-file", writeFile(t, chain.KeyPEM))
+		client := tls.Client(r.accept(), &tls.Config{InsecureSkipVerify: true})
+		err := client.Handshake()
+		if tc.ok {
+			if err != nil {
+				t.Fatalf("%s: %v", tc.flag, err)
+			}
+			echoRound(t, client, []byte("early"))
+		} else if err == nil || !strings.Contains(err.Error(), "handshake failure") {
+			t.Errorf("%s: crypto/tls error %v, want the handshake_failure alert", tc.flag, err)
+		}
+		client.Close()
+		if code := r.wait(); (code == exitOK) != tc.ok {
+			t.Fatalf("%s: shim exit %d: %s", tc.flag, code, r.stderr.String())
+		}
+	}
+}
