@@ -152,12 +152,15 @@ func (c *testConfig) hushConfig() (*hush.Config, error) {
 			}
 			return verify(raw, chains)
 		}
-		if c.useEarlyCallback || c.failEarlyCallback {
-			fail := c.failEarlyCallback
+		if c.useEarlyCallback || c.failEarlyCallback || c.failDDoSCallback {
+			failEarly, failDDoS := c.failEarlyCallback, c.failDDoSCallback
 			cfg.GetConfigForClient = func(*hush.ClientHelloInfo) (*hush.Config, error) {
-				if fail {
+				switch {
+				case failEarly:
 					return nil, &hush.AlertError{Alert: hush.AlertHandshakeFailure,
 						Err: errors.New("connection rejected by -fail-early-callback")}
+				case failDDoS:
+					return nil, errors.New("connection rejected by -fail-ddos-callback")
 				}
 				return nil, nil
 			}

@@ -130,6 +130,7 @@ type testConfig struct {
 	policy                    *compliancePolicy
 	useEarlyCallback          bool
 	failEarlyCallback         bool
+	failDDoSCallback          bool
 
 	// keyLog captures hush's key log for -export-traffic-secrets.
 	keyLog *keyLogCapture
@@ -343,6 +344,9 @@ var flags = map[string]flagSpec{
 	// handshake_failure.
 	"-use-early-callback":  {kindBool, func(c *testConfig, v flagValue) error { c.useEarlyCallback = true; return nil }},
 	"-fail-early-callback": {kindBool, func(c *testConfig, v flagValue) error { c.failEarlyCallback = true; return nil }},
+	// BoringSSL's DDoS callback rejects a ClientHello before the handshake
+	// goes on; in hush that is a GetConfigForClient error (internal_error).
+	"-fail-ddos-callback": {kindBool, func(c *testConfig, v flagValue) error { c.failDDoSCallback = true; return nil }},
 	// Compliance policies are Config settings (policy.go).
 	"-fips-202205":      {kindBool, func(c *testConfig, v flagValue) error { c.policy = &fips202205; return nil }},
 	"-wpa-202304":       {kindBool, func(c *testConfig, v flagValue) error { c.policy = &wpa202304; return nil }},
