@@ -119,8 +119,8 @@ const (
 //
 // A callback may also return one (or an error wrapping one) to choose the
 // alert hush sends when the callback fails the handshake: VerifyConnection
-// and VerifyPeerCertificate (default bad_certificate), GetCertificate and
-// GetClientCertificate (default internal_error). For example, a client whose VerifyConnection
+// and VerifyPeerCertificate (default bad_certificate), GetCertificate,
+// GetClientCertificate and GetConfigForClient (default internal_error). For example, a client whose VerifyConnection
 // rejects the stapled OCSP response can return
 // &AlertError{Alert: AlertBadCertificateStatusResponse, Err: err}
 // (RFC 8446, Section 6.2). Received must be false, and close_notify or
