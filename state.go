@@ -42,6 +42,12 @@ type ConnectionState struct {
 	OCSPResponse []byte
 	// SignedCertificateTimestamps are the SCTs the server sent.
 	SignedCertificateTimestamps [][]byte
+	// TLSUnique is the tls-unique channel binding (RFC 5929, Section 3) of
+	// a TLS 1.2 connection: the verify_data of the first Finished of its
+	// handshake. hush requires the extended master secret, so it is also
+	// set, and sound, on resumption (RFC 7627, Section 5.4). TLS 1.3 has no
+	// tls-unique (use ExportKeyingMaterial, RFC 9266): nil there.
+	TLSUnique []byte
 
 	ekm func(label string, context []byte, length int) ([]byte, error)
 }
@@ -93,6 +99,8 @@ type establishedExtra struct {
 	scts [][]byte
 	// randoms is client_random || server_random, for TLS 1.2 exporters.
 	randoms []byte
+	// tlsUnique is a TLS 1.2 connection's tls-unique channel binding.
+	tlsUnique []byte
 	// tickets is kept by a TLS 1.3 client with a session cache, to turn
 	// the NewSessionTickets that follow the handshake into sessions. Its
 	// traffic, exporter and master secrets are cleared: only the
@@ -126,7 +134,7 @@ func summarize(r *handshake.Result, final, keepTickets bool) established {
 	}
 	var x establishedExtra
 	if !final {
-		x.ocsp, x.scts = r.OCSPResponse, r.SCTs
+		x.ocsp, x.scts, x.tlsUnique = r.OCSPResponse, r.SCTs, r.TLSUnique
 	} else {
 		x.ocsp = bytes.Clone(r.OCSPResponse)
 		if r.SCTs != nil {
@@ -158,13 +166,19 @@ func summarize(r *handshake.Result, final, keepTickets bool) established {
 		case r.Version == VersionTLS12:
 			// One allocation for the master secret and, after it, the
 			// (public) randoms; wiping e.secrets clears only the secret.
+			// The tls-unique value (public too) follows.
 			m := len(r.MasterSecret)
-			b := make([]byte, 0, m+len(r.ClientRandom)+len(r.ServerRandom))
+			n := len(r.ClientRandom) + len(r.ServerRandom)
+			b := make([]byte, 0, m+n+len(r.TLSUnique))
 			b = append(append(append(b, r.MasterSecret...), r.ClientRandom...), r.ServerRandom...)
-			e.secrets, x.randoms = b[:m:m], b[m:]
+			b = append(b, r.TLSUnique...)
+			e.secrets, x.randoms = b[:m:m], b[m:m+n:m+n]
+			if len(r.TLSUnique) > 0 {
+				x.tlsUnique = b[m+n:]
+			}
 		}
 	}
-	if x.ocsp != nil || x.scts != nil || x.randoms != nil || x.tickets != nil {
+	if x.ocsp != nil || x.scts != nil || x.randoms != nil || x.tickets != nil || x.tlsUnique != nil {
 		e.extra = &x
 	}
 	return e
@@ -200,6 +214,7 @@ func (e *established) state(complete bool) ConnectionState {
 	}
 	if e.extra != nil {
 		cs.OCSPResponse, cs.SignedCertificateTimestamps = e.extra.ocsp, e.extra.scts
+		cs.TLSUnique = e.extra.tlsUnique
 	}
 	if e.suite != nil {
 		cs.CipherSuite = e.suite.ID

@@ -160,6 +160,7 @@ func (hs *shared) receiveFinished12(prf *keyschedule.Master12, fromClient bool, 
 	if err := checkFinished12(prf, fromClient, hs.transcript.SumTemp(), msg); err != nil {
 		return err
 	}
+	hs.noteFirstFinished(msg[wire.HeaderLen:])
 	hs.transcript.Write(msg)
 	return hs.runVerifyConnection()
 }
@@ -171,6 +172,20 @@ func (hs *shared) receiveFinished12(prf *keyschedule.Master12, fromClient bool, 
 func (hs *shared) sendFinished12(prf *keyschedule.Master12, fromClient bool, keys *record.Protector) {
 	hs.act(Action{Kind: ActSendCCS})
 	hs.act(Action{Kind: ActWriteKeys, Keys: keys})
-	hs.send((&wire.Finished{VerifyData: prf.Finished12(fromClient, hs.transcript.SumTemp())}).Marshal())
+	verifyData := prf.Finished12(fromClient, hs.transcript.SumTemp())
+	hs.noteFirstFinished(verifyData)
+	hs.send((&wire.Finished{VerifyData: verifyData}).Marshal())
 	hs.act(Action{Kind: ActFlush})
+}
+
+// noteFirstFinished keeps the verify_data of the handshake's first
+// Finished, sent or received: the tls-unique channel binding (RFC 5929,
+// Section 3.1: "the first Finished message sent in the most recent
+// handshake"), the client's in a full handshake and the server's in an
+// abbreviated one. hush requires the extended master secret, so the
+// binding is also sound across resumption (RFC 7627, Section 5.4).
+func (hs *shared) noteFirstFinished(verifyData []byte) {
+	if hs.result.TLSUnique == nil {
+		hs.result.TLSUnique = bytes.Clone(verifyData)
+	}
 }

@@ -162,6 +162,9 @@ func (p *Params) ticketsEnabled() bool {
 
 // Result is what a completed handshake established.
 type Result struct {
+	// TLSUnique is the tls-unique channel binding of a TLS 1.2 handshake
+	// (RFC 5929): the verify_data of its first Finished.
+	TLSUnique       []byte
 	Version         uint16
 	Suite           *suites.Suite
 	Group           uint16
