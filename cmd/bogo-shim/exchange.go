@@ -114,6 +114,16 @@ func exchange(tc *hush.Conn, c *testConfig, isResume bool) error {
 		}
 	}
 
+	if c.tlsUnique {
+		u := tc.ConnectionState().TLSUnique
+		if len(u) != 12 {
+			return fmt.Errorf("failed to get tls-unique (%d bytes)", len(u))
+		}
+		if _, err := tc.Write(u); err != nil {
+			return err
+		}
+	}
+
 	if c.writeDifferentRecordSizes {
 		buf := make([]byte, 32769)
 		for i := range buf {

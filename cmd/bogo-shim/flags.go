@@ -131,6 +131,7 @@ type testConfig struct {
 	useEarlyCallback          bool
 	failEarlyCallback         bool
 	failDDoSCallback          bool
+	tlsUnique                 bool
 
 	// keyLog captures hush's key log for -export-traffic-secrets.
 	keyLog *keyLogCapture
@@ -347,6 +348,9 @@ var flags = map[string]flagSpec{
 	// BoringSSL's DDoS callback rejects a ClientHello before the handshake
 	// goes on; in hush that is a GetConfigForClient error (internal_error).
 	"-fail-ddos-callback": {kindBool, func(c *testConfig, v flagValue) error { c.failDDoSCallback = true; return nil }},
+	// -tls-unique writes ConnectionState.TLSUnique (RFC 5929) after the
+	// handshake.
+	"-tls-unique": {kindBool, func(c *testConfig, v flagValue) error { c.tlsUnique = true; return nil }},
 	// Compliance policies are Config settings (policy.go).
 	"-fips-202205":      {kindBool, func(c *testConfig, v flagValue) error { c.policy = &fips202205; return nil }},
 	"-wpa-202304":       {kindBool, func(c *testConfig, v flagValue) error { c.policy = &wpa202304; return nil }},
