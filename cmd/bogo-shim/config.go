@@ -191,6 +191,19 @@ func (c *testConfig) hushConfig() (*hush.Config, error) {
 		}
 	} else {
 		cfg.InsecureSkipVerify = true
+		if want := c.expectClientCANames; want != nil {
+			// Check the CA names, then answer as without a callback: the
+			// first configured certificate (the shim's only one).
+			cfg.GetClientCertificate = func(info *hush.CertificateRequestInfo) (*hush.Certificate, error) {
+				if !slices.EqualFunc(info.AcceptableCAs, want, bytes.Equal) {
+					return nil, fmt.Errorf("server listed %d CA names, want %d (or different names)", len(info.AcceptableCAs), len(want))
+				}
+				if len(cfg.Certificates) == 0 {
+					return nil, nil
+				}
+				return &cfg.Certificates[0], nil
+			}
+		}
 		if c.failCertCallback {
 			// BoringSSL's client certificate callback failing is a
 			// GetClientCertificate error: internal_error.

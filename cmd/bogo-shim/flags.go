@@ -132,6 +132,7 @@ type testConfig struct {
 	failEarlyCallback         bool
 	failDDoSCallback          bool
 	tlsUnique                 bool
+	expectClientCANames       [][]byte
 
 	// keyLog captures hush's key log for -export-traffic-secrets.
 	keyLog *keyLogCapture
@@ -348,6 +349,16 @@ var flags = map[string]flagSpec{
 	// BoringSSL's DDoS callback rejects a ClientHello before the handshake
 	// goes on; in hush that is a GetConfigForClient error (internal_error).
 	"-fail-ddos-callback": {kindBool, func(c *testConfig, v flagValue) error { c.failDDoSCallback = true; return nil }},
+	// -expect-client-ca-list: the CA names a client sees in the server's
+	// CertificateRequest (GetClientCertificate's AcceptableCAs).
+	"-expect-client-ca-list": {kindString, func(c *testConfig, v flagValue) error {
+		names, err := parseCANames(v.s)
+		if names == nil {
+			names = [][]byte{}
+		}
+		c.expectClientCANames = names
+		return err
+	}},
 	// -tls-unique writes ConnectionState.TLSUnique (RFC 5929) after the
 	// handshake.
 	"-tls-unique": {kindBool, func(c *testConfig, v flagValue) error { c.tlsUnique = true; return nil }},
