@@ -185,7 +185,14 @@ func (hs *shared) sendFinished12(prf *keyschedule.Master12, fromClient bool, key
 // abbreviated one. hush requires the extended master secret, so the
 // binding is also sound across resumption (RFC 7627, Section 5.4).
 func (hs *shared) noteFirstFinished(verifyData []byte) {
-	if hs.result.TLSUnique == nil {
-		hs.result.TLSUnique = bytes.Clone(verifyData)
+	if hs.result.TLSUnique != nil {
+		return
 	}
+	if len(verifyData) <= len(hs.tlsUnique) {
+		// Every TLS 1.2 suite's verify_data is 12 bytes: keep it inline.
+		n := copy(hs.tlsUnique[:], verifyData)
+		hs.result.TLSUnique = hs.tlsUnique[:n:n]
+		return
+	}
+	hs.result.TLSUnique = bytes.Clone(verifyData)
 }

@@ -12,6 +12,9 @@ import (
 // configuration, the transcript, what is being negotiated and the outbox.
 // Each state struct holds only what is new at that point.
 type shared struct {
+	// tlsUnique holds the first Finished's verify_data (TLS 1.2) for
+	// result.TLSUnique without an allocation of its own.
+	tlsUnique  [12]byte
 	p          *Params
 	out        []Action
 	transcript *keyschedule.Transcript
