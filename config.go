@@ -91,8 +91,11 @@ type Config struct {
 	// client authentication, ALPN, session tickets, callbacks and key
 	// logging then all come from it. HandshakeTimeout and
 	// MaxHandshakeMessageSize stay this Config's (they apply before the
-	// ClientHello is read). An error aborts the handshake with
-	// internal_error, or the alert of an *AlertError it wraps.
+	// ClientHello is read), and so do the session ticket keys unless the
+	// returned Config has its own (SetSessionTicketKeys or
+	// TicketKeySource), so that a new Config per connection still
+	// resumes. An error aborts the handshake with internal_error, or the
+	// alert of an *AlertError it wraps.
 	GetConfigForClient func(*ClientHelloInfo) (*Config, error)
 
 	// RootCAs verifies servers; nil means the system pool.

@@ -93,3 +93,42 @@ func TestGetConfigForClient(t *testing.T) {
 	_, _, cerr, serr = pairHushServer(t, client("a.example"), only)
 	mustHandshake(t, cerr, serr)
 }
+
+// TestGetConfigForClientTickets: a server that returns a new Config for
+// every connection still resumes sessions, because such a Config uses the
+// listener Config's automatic ticket keys (as crypto/tls does). A returned
+// Config with keys of its own uses those: with a different key on every
+// connection, nothing resumes.
+func TestGetConfigForClientTickets(t *testing.T) {
+	chain := testutil.NewChain(t, testutil.ECDSAP256)
+	for _, ownKeys := range []bool{false, true} {
+		name := "fresh-config"
+		if ownKeys {
+			name = "fresh-config-with-its-own-new-key"
+		}
+		t.Run(name, func(t *testing.T) {
+			n := byte(0)
+			sc := &hush.Config{GetConfigForClient: func(*hush.ClientHelloInfo) (*hush.Config, error) {
+				c := &hush.Config{Certificates: []hush.Certificate{hushCert(chain)}}
+				if ownKeys {
+					n++
+					c.SetSessionTicketKeys([][32]byte{{n}})
+				}
+				return c, nil
+			}}
+			for _, ver := range versions {
+				cache := tls.NewLRUClientSessionCache(4)
+				for i := range 2 {
+					tc, hc, cerr, serr := pairHushServer(t, &tls.Config{ServerName: "example.com", RootCAs: chain.RootPool,
+						MaxVersion: ver.v, ClientSessionCache: cache}, sc)
+					mustHandshake(t, cerr, serr)
+					exchange(t, tc, hc, 100) // a TLS 1.3 client takes its ticket here
+					want := i == 1 && !ownKeys
+					if got := hc.ConnectionState().DidResume; got != want {
+						t.Fatalf("%s connection %d: DidResume %v, want %v", ver.name, i, got, want)
+					}
+				}
+			}
+		})
+	}
+}

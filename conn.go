@@ -198,6 +198,13 @@ func (c *Conn) runHandshake() error {
 			if err != nil {
 				return nil, alert.Wrap(alert.InternalError, err)
 			}
+			// A Config chosen for one client that has no ticket keys of
+			// its own seals and opens tickets with this Config's automatic
+			// keys (as crypto/tls does), so that returning a new Config per
+			// connection does not defeat resumption.
+			if np.SealTicket != nil && params.SealTicket != nil && !cfg.hasOwnTicketKeys() {
+				np.SealTicket, np.OpenTicket = params.SealTicket, params.OpenTicket
+			}
 			// The rest of the connection (key log, message trace,
 			// tickets) follows the chosen Config. Nothing else reads
 			// c.config while the handshake runs: Read and Write wait

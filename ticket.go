@@ -71,6 +71,19 @@ func (c *Config) SetSessionTicketKeys(keys [][32]byte) {
 	}
 }
 
+// hasOwnTicketKeys reports whether the operator chose c's ticket keys
+// (SetSessionTicketKeys or a TicketKeySource) instead of leaving them to
+// automatic rotation.
+func (c *Config) hasOwnTicketKeys() bool {
+	if c.TicketKeySource != nil {
+		return true
+	}
+	kr := c.keyring()
+	kr.mu.RLock()
+	defer kr.mu.RUnlock()
+	return kr.manual
+}
+
 // newTicketKey derives the AES-256-GCM key and the key name from the raw
 // operator key, so the raw key is never used directly.
 func newTicketKey(raw [32]byte, created time.Time) ticketKey {
