@@ -91,25 +91,20 @@ func (c *creds) ClientHandshake(ctx context.Context, authority string, rawConn n
 		cfg = cfg.Clone()
 		cfg.ServerName = hostOf(authority)
 	}
-	conn := hush.Client(rawConn, cfg)
-	if err := conn.HandshakeContext(ctx); err != nil {
-		conn.Close()
-		return nil, nil, err
-	}
-	state := conn.ConnectionState()
-	if err := checkALPN(state); err != nil {
-		conn.Close()
-		return nil, nil, err
-	}
-	return conn, newAuthInfo(state), nil
+	return establish(ctx, hush.Client(rawConn, cfg))
 }
 
 // ServerHandshake runs the server side of the handshake over rawConn. gRPC
 // bounds it with a deadline on rawConn (grpc.ConnectionTimeout); the
 // config's HandshakeTimeout applies too.
 func (c *creds) ServerHandshake(rawConn net.Conn) (net.Conn, credentials.AuthInfo, error) {
-	conn := hush.Server(rawConn, c.config)
-	if err := conn.Handshake(); err != nil {
+	return establish(context.Background(), hush.Server(rawConn, c.config))
+}
+
+// establish runs conn's handshake and insists on HTTP/2 (checkALPN); on
+// failure conn is closed.
+func establish(ctx context.Context, conn *hush.Conn) (net.Conn, credentials.AuthInfo, error) {
+	if err := conn.HandshakeContext(ctx); err != nil {
 		conn.Close()
 		return nil, nil, err
 	}
