@@ -189,29 +189,7 @@ func (c *Conn) runHandshake() error {
 		return c.fatal(alert.Wrap(alert.InternalError, err))
 	}
 	if get := c.config.GetConfigForClient; get != nil && !c.isClient {
-		params.GetConfigForClient = func(hi *handshake.HelloInfo) (*handshake.Params, error) {
-			cfg, err := get(clientHelloInfo(hi))
-			if err != nil || cfg == nil {
-				return nil, chosenAlert(err)
-			}
-			np, err := c.handshakeParams(cfg)
-			if err != nil {
-				return nil, alert.Wrap(alert.InternalError, err)
-			}
-			// A Config chosen for one client that has no ticket keys of
-			// its own seals and opens tickets with this Config's automatic
-			// keys (as crypto/tls does), so that returning a new Config per
-			// connection does not defeat resumption.
-			if np.SealTicket != nil && params.SealTicket != nil && !cfg.hasOwnTicketKeys() {
-				np.SealTicket, np.OpenTicket = params.SealTicket, params.OpenTicket
-			}
-			// The rest of the connection (key log, message trace,
-			// tickets) follows the chosen Config. Nothing else reads
-			// c.config while the handshake runs: Read and Write wait
-			// for it.
-			c.config = cfg
-			return np, nil
-		}
+		params.GetConfigForClient = c.configForClient(get, params)
 	}
 	c.takeHandshakeBufs()
 	defer c.releaseHandshakeBufs()
@@ -303,6 +281,33 @@ func (c *Conn) checkFlightBoundary(m *handshake.Machine, actions []handshake.Act
 		return alert.New(alert.UnexpectedMessage, "handshake data received ahead of our flight")
 	}
 	return nil
+}
+
+// configForClient adapts a server's GetConfigForClient for the handshake
+// machine, whose parameters so far are base. The chosen Config becomes the
+// connection's: the rest of the handshake and of the connection (key log,
+// message trace, tickets) follows it. Nothing else reads c.config while
+// the handshake runs: Read and Write wait for it.
+func (c *Conn) configForClient(get func(*ClientHelloInfo) (*Config, error), base *handshake.Params) func(*handshake.HelloInfo) (*handshake.Params, error) {
+	return func(hi *handshake.HelloInfo) (*handshake.Params, error) {
+		cfg, err := get(clientHelloInfo(hi))
+		if err != nil || cfg == nil {
+			return nil, chosenAlert(err)
+		}
+		p, err := c.handshakeParams(cfg)
+		if err != nil {
+			return nil, alert.Wrap(alert.InternalError, err)
+		}
+		// A Config chosen for one client that has no ticket keys of its
+		// own seals and opens tickets with the listener Config's
+		// automatic keys (as crypto/tls does), so that returning a new
+		// Config per connection does not defeat resumption.
+		if p.SealTicket != nil && base.SealTicket != nil && !cfg.hasOwnTicketKeys() {
+			p.SealTicket, p.OpenTicket = base.SealTicket, base.OpenTicket
+		}
+		c.config = cfg
+		return p, nil
+	}
 }
 
 // handshakeParams translates cfg for the handshake machine, with its
