@@ -330,16 +330,7 @@ func TestInteropOpenSSLResumeHushClient(t *testing.T) {
 			s := testutil.StartOpenSSLServer(t, args...)
 
 			for i := range 2 {
-				raw, err := net.DialTimeout("tcp", s.Addr, testutil.Timeout)
-				if err != nil {
-					t.Fatal(err)
-				}
-				conn := hush.Client(raw, cfg)
-				conn.SetDeadline(time.Now().Add(testutil.Timeout))
-				if err := conn.Handshake(); err != nil {
-					conn.Close()
-					t.Fatalf("connection %d: hush client handshake: %v; openssl's output:\n%s", i, err, s.Output())
-				}
+				conn := dialHushClient(t, s, cfg)
 				exchangeInTurn(t, conn, s.OpenSSLProcess)
 				st := conn.ConnectionState()
 				if err := conn.Close(); err != nil {

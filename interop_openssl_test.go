@@ -175,22 +175,32 @@ type osRun struct {
 	output string               // openssl's stderr: the -brief summary
 }
 
+// dialHushClient connects a hush client with cfg to s and completes its
+// handshake, with a deadline of testutil.Timeout; a failed handshake fails
+// the test with openssl's output.
+func dialHushClient(t *testing.T, s *testutil.OpenSSLServer, cfg *hush.Config) *hush.Conn {
+	t.Helper()
+	raw, err := net.DialTimeout("tcp", s.Addr, testutil.Timeout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := hush.Client(raw, cfg)
+	conn.SetDeadline(time.Now().Add(testutil.Timeout))
+	if err := conn.Handshake(); err != nil {
+		conn.Close()
+		t.Fatalf("hush client handshake: %v; openssl's output:\n%s", err, s.Output())
+	}
+	return conn
+}
+
 // runHushClient connects a hush client with cfg to `openssl s_server
 // args...`, exchanges data, closes, and returns both views. A failed
 // handshake fails the test with openssl's output.
 func runHushClient(t *testing.T, cfg *hush.Config, args ...string) osRun {
 	t.Helper()
 	s := testutil.StartOpenSSLServer(t, args...)
-	raw, err := net.DialTimeout("tcp", s.Addr, testutil.Timeout)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn := hush.Client(raw, cfg)
+	conn := dialHushClient(t, s, cfg)
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(testutil.Timeout))
-	if err := conn.Handshake(); err != nil {
-		t.Fatalf("hush client handshake: %v; openssl's output:\n%s", err, s.Output())
-	}
 	// s_server prints its summary once its side of the handshake is done;
 	// only then may its stdin be written (see StartOpenSSLServer).
 	s.WaitForLine(t, "Ciphersuite:")

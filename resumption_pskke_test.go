@@ -3,10 +3,8 @@ package hush_test
 import (
 	"crypto/tls"
 	"fmt"
-	"net"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/hushtls/hush"
 	"github.com/hushtls/hush/internal/testutil"
@@ -117,16 +115,7 @@ func TestInteropOpenSSLPSKWithoutECDHEHushClient(t *testing.T) {
 			}
 			s := testutil.StartOpenSSLServer(t, args...)
 			for i := range 2 {
-				raw, err := net.DialTimeout("tcp", s.Addr, testutil.Timeout)
-				if err != nil {
-					t.Fatal(err)
-				}
-				conn := hush.Client(raw, cfg)
-				conn.SetDeadline(time.Now().Add(testutil.Timeout))
-				if err := conn.Handshake(); err != nil {
-					conn.Close()
-					t.Fatalf("connection %d: %v; openssl's output:\n%s", i, err, s.Output())
-				}
+				conn := dialHushClient(t, s, cfg)
 				exchangeInTurn(t, conn, s.OpenSSLProcess) // the ticket arrives here
 				st := conn.ConnectionState()
 				conn.Close()
